@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One AMD IOMMU as amd-ga sees it: its backend (real MMIO or the software
+ * model), its features, its Control register and its counters.
+ */
+#ifndef AMD_GA_IOMMU_H
+#define AMD_GA_IOMMU_H
+
+#include <linux/atomic.h>
+#include <linux/bitfield.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "hw.h"
+
+struct amd_ga_iommu;
+struct dentry;
+struct device;
+
+/**
+ * struct amd_ga_backend_ops - how the core reaches one IOMMU
+ * @name: "mmio" or "model"
+ * @read: read a 64-bit register at a byte offset of the MMIO window
+ * @write: write a 64-bit register; the backend applies the register's
+ *	semantics (write-1-to-clear status bits, command processing, ...)
+ * @alloc_ga_irq: return a Linux IRQ number that fires when the IOMMU
+ *	raises its GA log interrupt, or a negative errno
+ * @free_ga_irq: undo @alloc_ga_irq
+ * @release: free the backend's state; called last
+ *
+ * Register accessors may be called in any context, including with raw
+ * spinlocks held and interrupts off: they must not sleep.
+ */
+struct amd_ga_backend_ops {
+	const char *name;
+	u64 (*read)(struct amd_ga_iommu *iommu, u32 off);
+	void (*write)(struct amd_ga_iommu *iommu, u32 off, u64 val);
+	int (*alloc_ga_irq)(struct amd_ga_iommu *iommu);
+	void (*free_ga_irq)(struct amd_ga_iommu *iommu);
+	void (*release)(struct amd_ga_iommu *iommu);
+};
+
+/**
+ * struct amd_ga_stats - per-IOMMU counters, read by debugfs and the demo
+ * @galog_entries: GA log entries consumed
+ * @galog_batches: drain passes that consumed at least one entry
+ * @galog_max_batch: most entries consumed in one pass
+ * @galog_overflows: GALOverflow seen
+ * @galog_restarts: GA log restart sequences run
+ * @galog_recoveries: lossless recovery passes after an overflow
+ * @galog_recovery_wakes: vCPUs woken by a recovery pass
+ * @galog_wakes: notifier calls for GA log entries
+ * @galog_bad_code: entries with an event code other than 1, skipped
+ * @galog_stale_tags: tags of unknown or destroyed VMs/vCPUs, skipped
+ * @cmd_waits: COMPLETION_WAITs issued
+ * @cmd_wait_timeouts: COMPLETION_WAITs that did not complete in time
+ * @irte_writes: IRTEs stored
+ * @irte_invals: INVALIDATE_INTERRUPT_TABLE commands issued
+ */
+struct amd_ga_stats {
+	atomic64_t galog_entries;
+	atomic64_t galog_batches;
+	atomic64_t galog_max_batch;
+	atomic64_t galog_overflows;
+	atomic64_t galog_restarts;
+	atomic64_t galog_recoveries;
+	atomic64_t galog_recovery_wakes;
+	atomic64_t galog_wakes;
+	atomic64_t galog_bad_code;
+	atomic64_t galog_stale_tags;
+	atomic64_t cmd_waits;
+	atomic64_t cmd_wait_timeouts;
+	atomic64_t irte_writes;
+	atomic64_t irte_invals;
+};
+
+/**
+ * struct amd_ga_iommu - one IOMMU
+ * @node: entry in the list of IOMMUs amd-ga drives (amd_ga_iommu_list_lock)
+ * @ops: backend operations; immutable
+ * @backend: backend private data; immutable
+ * @dev: the IOMMU's PCI function, or NULL for the model
+ * @name: "amd-ga0", ...; immutable
+ * @efr: Extended Feature Register, read once at probe; immutable
+ * @efr2: Extended Feature Register 2; immutable
+ * @ctrl_lock: serialises read-modify-write of the Control register
+ * @ctrl: shadow of the Control register; protected by @ctrl_lock
+ * @stats: counters; atomic, no lock
+ * @debugfs: the IOMMU's debugfs directory, or NULL
+ */
+struct amd_ga_iommu {
+	struct list_head node;
+	const struct amd_ga_backend_ops *ops;
+	void *backend;
+	struct device *dev;
+	char name[16];
+	u64 efr;
+	u64 efr2;
+
+	raw_spinlock_t ctrl_lock;
+	u64 ctrl;
+
+	struct amd_ga_stats stats;
+	struct dentry *debugfs;
+};
+
+static inline u64 amd_ga_read(struct amd_ga_iommu *iommu, u32 off)
+{
+	return iommu->ops->read(iommu, off);
+}
+
+static inline void amd_ga_write(struct amd_ga_iommu *iommu, u32 off, u64 val)
+{
+	iommu->ops->write(iommu, off, val);
+}
+
+/* Feature tests on the EFR read at probe time. */
+static inline bool amd_ga_has_ga(const struct amd_ga_iommu *iommu)
+{
+	return iommu->efr & AMD_GA_EFR_GA_SUP;
+}
+
+static inline bool amd_ga_has_vapic(const struct amd_ga_iommu *iommu)
+{
+	return FIELD_GET(AMD_GA_EFR_GAM_SUP, iommu->efr) ==
+	       AMD_GA_EFR_GAM_SUP_VAPIC;
+}
+
+static inline bool amd_ga_has_xt(const struct amd_ga_iommu *iommu)
+{
+	return iommu->efr & AMD_GA_EFR_XT_SUP;
+}
+
+/* Control register, through the shadow copy. */
+void amd_ga_ctrl_update(struct amd_ga_iommu *iommu, u64 clear, u64 set);
+u64 amd_ga_ctrl_get(struct amd_ga_iommu *iommu);
+
+bool amd_ga_poll_status(struct amd_ga_iommu *iommu, u64 mask, u64 want,
+			unsigned int timeout_us);
+
+void amd_ga_iommu_init(struct amd_ga_iommu *iommu,
+		       const struct amd_ga_backend_ops *ops, void *backend,
+		       struct device *dev);
+int amd_ga_iommu_register(struct amd_ga_iommu *iommu);
+void amd_ga_iommu_unregister(struct amd_ga_iommu *iommu);
+
+int amd_ga_efr_describe(u64 efr, u64 efr2, char *buf, size_t len);
+
+#endif /* AMD_GA_IOMMU_H */

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmio backend: discover AMD IOMMUs by PCI class and vendor (never by
+ * device ID, which differs between implementations and QEMU versions),
+ * read the MMIO base from the IOMMU capability, claim and map the window.
+ */
+#define pr_fmt(fmt) "amd-ga: " fmt
+
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/kconfig.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "mmio.h"
+
+#define AMD_GA_PCI_VENDOR_AMD	0x1022
+
+/* The IOMMUs this backend drives; only touched at load and unload. */
+static struct amd_ga_mmio *amd_ga_mmio_units[4];
+static unsigned int amd_ga_mmio_count;
+
+static u64 amd_ga_mmio_read(struct amd_ga_iommu *iommu, u32 off)
+{
+	struct amd_ga_mmio *m = container_of(iommu, struct amd_ga_mmio, iommu);
+
+	return readq(m->regs + off);
+}
+
+static void amd_ga_mmio_write(struct amd_ga_iommu *iommu, u32 off, u64 val)
+{
+	struct amd_ga_mmio *m = container_of(iommu, struct amd_ga_mmio, iommu);
+
+	/* One 8-byte write: QEMU latches base registers only on the high half. */
+	writeq(val, m->regs + off);
+}
+
+static void amd_ga_mmio_release(struct amd_ga_iommu *iommu)
+{
+	struct amd_ga_mmio *m = container_of(iommu, struct amd_ga_mmio, iommu);
+
+	iounmap(m->regs);
+	release_mem_region(m->base, AMD_GA_MMIO_SIZE);
+	pci_dev_put(m->pdev);
+	kfree(m);
+}
+
+static const struct amd_ga_backend_ops amd_ga_mmio_ops = {
+	.name = "mmio",
+	.read = amd_ga_mmio_read,
+	.write = amd_ga_mmio_write,
+	.release = amd_ga_mmio_release,
+};
+
+/**
+ * amd_ga_mmio_locate() - find the MMIO window of an IOMMU PCI function
+ * @pdev: a function of class 0x0806
+ * @cap: offset of its IOMMU capability
+ * @base: physical address of its MMIO window
+ *
+ * Return: 0, or -ENODEV if @pdev is not an AMD IOMMU or has no usable
+ * capability.
+ */
+int amd_ga_mmio_locate(struct pci_dev *pdev, u8 *cap, phys_addr_t *base)
+{
+	u32 lo, hi;
+	int pos;
+
+	if (pdev->vendor != AMD_GA_PCI_VENDOR_AMD ||
+	    pdev->class != AMD_GA_PCI_CLASS_IOMMU)
+		return -ENODEV;
+	pos = pci_find_capability(pdev, AMD_GA_PCI_CAP_ID_IOMMU);
+	if (!pos)
+		return -ENODEV;
+	pci_read_config_dword(pdev, pos + AMD_GA_CAP_BAR_LO, &lo);
+	pci_read_config_dword(pdev, pos + AMD_GA_CAP_BAR_HI, &hi);
+	*base = ((u64)hi << 32) | (lo & AMD_GA_CAP_BAR_LO_ADDR);
+	if (!*base)
+		return -ENODEV;
+	*cap = pos;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(amd_ga_mmio_locate);
+
+static int amd_ga_mmio_claim(struct pci_dev *pdev)
+{
+	struct amd_ga_mmio *m;
+	phys_addr_t base;
+	char feat[160];
+	u8 cap;
+	int ret;
+
+	ret = amd_ga_mmio_locate(pdev, &cap, &base);
+	if (ret)
+		return ret;
+
+	if (!request_mem_region(base, AMD_GA_MMIO_SIZE, "amd-ga")) {
+		pr_err("%s: IOMMU registers at %pa are already claimed by another driver%s; boot with amd_iommu=off to let amd-ga own this IOMMU, or use the in-tree backport (scripts/backport.sh)\n",
+		       pci_name(pdev), &base,
+		       IS_ENABLED(CONFIG_AMD_IOMMU) ?
+		       " (this kernel's built-in AMD IOMMU driver, amd_iommu)" : "");
+		return -EBUSY;
+	}
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m) {
+		ret = -ENOMEM;
+		goto err_region;
+	}
+	m->regs = ioremap(base, AMD_GA_MMIO_SIZE);
+	if (!m->regs) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	m->pdev = pci_dev_get(pdev);
+	m->cap = cap;
+	m->base = base;
+	amd_ga_iommu_init(&m->iommu, &amd_ga_mmio_ops, m, &pdev->dev);
+	amd_ga_iommu_register(&m->iommu);
+	amd_ga_mmio_units[amd_ga_mmio_count++] = m;
+
+	amd_ga_efr_describe(m->iommu.efr, m->iommu.efr2, feat, sizeof(feat));
+	pr_info("%s: AMD IOMMU at %s, registers at %pa, EFR %#llx EFR2 %#llx: %s\n",
+		m->iommu.name, pci_name(pdev), &base, m->iommu.efr,
+		m->iommu.efr2, feat);
+	pr_info("%s: remapping: %s IRTEs; x2APIC destinations: %s; guest mode (vAPIC) and GA log: %s\n",
+		m->iommu.name,
+		amd_ga_has_ga(&m->iommu) ? "32-bit and 128-bit" : "32-bit",
+		amd_ga_has_xt(&m->iommu) ? "yes" : "no (XTSup=0)",
+		amd_ga_has_vapic(&m->iommu) ? "yes" :
+		"no (GAMSup=0), posted interrupts run on the software model");
+	return 0;
+
+err_free:
+	kfree(m);
+err_region:
+	release_mem_region(base, AMD_GA_MMIO_SIZE);
+	return ret;
+}
+
+/**
+ * amd_ga_mmio_probe_all() - claim every AMD IOMMU nobody else owns
+ *
+ * Context: process context.
+ * Return: the number of IOMMUs claimed, or -EBUSY if one is owned by
+ * another driver (after a message naming it and the way out).
+ */
+int amd_ga_mmio_probe_all(void)
+{
+	struct pci_dev *pdev = NULL;
+	int ret;
+
+	while ((pdev = pci_get_class(AMD_GA_PCI_CLASS_IOMMU, pdev))) {
+		if (amd_ga_mmio_count == ARRAY_SIZE(amd_ga_mmio_units)) {
+			pci_dev_put(pdev);
+			break;
+		}
+		ret = amd_ga_mmio_claim(pdev);
+		if (ret == -EBUSY) {
+			pci_dev_put(pdev);
+			amd_ga_mmio_remove_all();
+			return ret;
+		}
+	}
+	return amd_ga_mmio_count;
+}
+
+/**
+ * amd_ga_mmio_remove_all() - release every IOMMU claimed by the backend
+ *
+ * Context: process context.
+ */
+void amd_ga_mmio_remove_all(void)
+{
+	while (amd_ga_mmio_count) {
+		struct amd_ga_mmio *m = amd_ga_mmio_units[--amd_ga_mmio_count];
+
+		amd_ga_iommu_unregister(&m->iommu);
+		m->iommu.ops->release(&m->iommu);
+		amd_ga_mmio_units[amd_ga_mmio_count] = NULL;
+	}
+}
+
+/**
+ * amd_ga_mmio_first() - the first IOMMU the backend claimed
+ *
+ * Return: the IOMMU, or NULL if none was found.
+ */
+struct amd_ga_iommu *amd_ga_mmio_first(void)
+{
+	return amd_ga_mmio_count ? &amd_ga_mmio_units[0]->iommu : NULL;
+}
+EXPORT_SYMBOL_GPL(amd_ga_mmio_first);

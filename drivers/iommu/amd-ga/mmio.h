@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The mmio backend: a real AMD IOMMU found on PCI (class 0x0806, vendor
+ * AMD), reached through its MMIO window.
+ */
+#ifndef AMD_GA_MMIO_H
+#define AMD_GA_MMIO_H
+
+#include <linux/types.h>
+
+#include "iommu.h"
+
+struct pci_dev;
+
+/**
+ * struct amd_ga_mmio - an IOMMU driven through its registers
+ * @iommu: the core instance
+ * @pdev: the IOMMU's PCI function (a reference is held)
+ * @cap: offset of the IOMMU capability block in config space
+ * @base: physical address of the MMIO window
+ * @regs: the mapped window
+ */
+struct amd_ga_mmio {
+	struct amd_ga_iommu iommu;
+	struct pci_dev *pdev;
+	u8 cap;
+	phys_addr_t base;
+	void __iomem *regs;
+};
+
+int amd_ga_mmio_locate(struct pci_dev *pdev, u8 *cap, phys_addr_t *base);
+int amd_ga_mmio_probe_all(void);
+void amd_ga_mmio_remove_all(void);
+struct amd_ga_iommu *amd_ga_mmio_first(void);
+
+#endif /* AMD_GA_MMIO_H */

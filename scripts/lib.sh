@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Common settings for amd-ga's scripts. Source it; do not run it.
+
+AMD_GA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+AMD_GA_CACHE=${AMD_GA_CACHE:-/var/cache/amd-ga}
+KSRC_61=${KSRC_61:-$AMD_GA_CACHE/linux-source-6.1}
+
+log() { printf '[amd-ga] %s\n' "$*" >&2; }
+die() { printf '[amd-ga] error: %s\n' "$*" >&2; exit 1; }
+
+# The newest Debian amd64 headers tree installed, or the running kernel's.
+default_kdir() {
+	local d
+	d=/lib/modules/$(uname -r)/build
+	if [ -d "$d" ]; then echo "$d"; return; fi
+	ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1
+}
+
+# Extract linux-source-6.1 once into the cache.
+ensure_ksrc_61() {
+	[ -f "$KSRC_61/Makefile" ] && return 0
+	local tarball
+	tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null | head -n 1)
+	[ -n "$tarball" ] || die "linux-source-6.1 is not installed: run 'make deps'"
+	log "extracting $tarball into $AMD_GA_CACHE (once)"
+	mkdir -p "$AMD_GA_CACHE"
+	tar -C "$AMD_GA_CACHE" -xf "$tarball"
+}
