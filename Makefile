@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# amd-ga: AMD IOMMU interrupt remapping and GA log, out of tree.
+# The kbuild part lives in Kbuild; this file is for humans.
+#
+#   make              build amd_ga.ko against KDIR
+#   make demo         boot a QEMU guest with an emulated AMD IOMMU and run the demo
+#   make check        every test: builds, sparse, checkpatch, kernel-doc, KUnit, boot test
+#   make deps         install what the project needs (Debian bookworm)
+#   make kunit        KUnit on an overlaid Debian 6.1 tree under QEMU
+#   make checkpatch   checkpatch.pl --strict on every source file
+#   make sparse       sparse (C=2) build
+#   make kernel-doc   scripts/kernel-doc on every source file
+#   make bench        benchmarks (ratios against a baseline of the same run)
+#   make matrix       external module against 5.10, 6.1, 6.12, 7.2 and RT
+#   make kvm-amd      a kvm-amd module linked against amd_ga.ko's symbols
+#   make dkms         install and build through DKMS
+#   make backport KSRC=<tree>   overlay into a kernel tree
+
+KDIR ?= $(shell bash -c '. scripts/lib.sh; default_kdir')
+SCRIPTS := $(CURDIR)/scripts
+
+# Debian's kernel Makefile warns when the compiler differs from the one the
+# kernel was built with; the module still builds with the same major gcc.
+export DEBIAN_KERNEL_NO_CC_VERSION_CHECK := 1
+
+.PHONY: all modules clean deps demo check kunit checkpatch sparse kernel-doc \
+	bench matrix kvm-amd dkms backport help
+
+all modules:
+	@test -n "$(KDIR)" || { echo "no kernel headers found: run 'make deps' or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
+
+deps:
+	$(SCRIPTS)/deps.sh
+
+demo:
+	$(SCRIPTS)/demo.sh
+
+check:
+	$(SCRIPTS)/check.sh
+
+kunit:
+	$(SCRIPTS)/kunit.sh
+
+checkpatch:
+	$(SCRIPTS)/checkpatch.sh
+
+kernel-doc:
+	$(SCRIPTS)/kernel-doc.sh
+
+bench:
+	$(SCRIPTS)/bench.sh
+
+matrix:
+	$(SCRIPTS)/matrix.sh
+
+kvm-amd:
+	$(SCRIPTS)/kvm-amd.sh
+
+dkms:
+	$(SCRIPTS)/dkms.sh
+
+backport:
+	$(SCRIPTS)/overlay.sh $(KSRC)
+
+help:
+	@sed -n '3,20p' Makefile
