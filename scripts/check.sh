@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make check: every test of the project, on a fresh Debian bookworm machine
+# too (it installs what is missing). Each check prints "PASS <name>" or
+# "FAIL <name>"; KUnit cases count one each. The last line sums them:
+# "N passed, N failed".
+#
+# env: CHECK_ONLY="build kunit ..." runs a subset (names as in STEPS).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+STEPS="deps build sparse checkpatch kernel-doc kunit boot matrix kvm-amd"
+CHECK_ONLY=${CHECK_ONLY:-$STEPS}
+LOGDIR=${CHECK_LOGDIR:-$AMD_GA_CACHE/check-logs}
+mkdir -p "$LOGDIR"
+passed=0
+failed=0
+skipped=0
+t_start=$(date +%s)
+
+pass() { echo "PASS $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+want() { case " $CHECK_ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# Run a script that prints PASS/FAIL lines itself; count them. A script that
+# fails without saying what failed counts as one failure.
+run_counted() {
+	local name=$1 log=$LOGDIR/$1.log rc p f
+	shift
+	log "check: $name"
+	"$@" > >(tee "$log") 2>&1
+	rc=$?
+	wait
+	p=$(grep -c '^PASS ' "$log" || true)
+	f=$(grep -c '^FAIL ' "$log" || true)
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		fail "$name (exit $rc, see $log)"
+	elif [ "$rc" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		pass "$name"
+	fi
+}
+
+# Run a build; it passes when it succeeds and prints no compiler or sparse
+# warning about our sources.
+run_build() {
+	local name=$1 log=$LOGDIR/$1.log rc
+	shift
+	log "check: $name"
+	"$@" > "$log" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		tail -n 30 "$log"
+		fail "$name (exit $rc, see $log)"
+	elif grep -E "(warning|error):" "$log" | grep -v "^Skipping BTF" | grep -q .; then
+		grep -E "(warning|error):" "$log" | head -n 20
+		fail "$name (warnings, see $log)"
+	else
+		pass "$name"
+	fi
+}
+
+if want deps; then
+	if "$AMD_GA_ROOT/scripts/deps.sh" > "$LOGDIR/deps.log" 2>&1; then
+		pass deps
+	else
+		tail -n 20 "$LOGDIR/deps.log"
+		fail "deps (see $LOGDIR/deps.log)"
+	fi
+fi
+
+KDIR=${KDIR:-$(default_kdir)}
+export KDIR DEBIAN_KERNEL_NO_CC_VERSION_CHECK=1
+
+if want build; then
+	make -s -C "$AMD_GA_ROOT" clean > /dev/null 2>&1
+	run_build build-W1 make -C "$KDIR" M="$AMD_GA_ROOT" W=1 modules
+fi
+if want sparse; then
+	make -s -C "$AMD_GA_ROOT" clean > /dev/null 2>&1
+	run_build sparse-C2 make -C "$KDIR" M="$AMD_GA_ROOT" C=2 modules
+fi
+want checkpatch && run_counted checkpatch "$AMD_GA_ROOT/scripts/checkpatch.sh"
+if want kernel-doc && [ -x "$AMD_GA_ROOT/scripts/kernel-doc.sh" ]; then
+	run_counted kernel-doc "$AMD_GA_ROOT/scripts/kernel-doc.sh"
+fi
+
+if want kunit; then
+	json=$LOGDIR/kunit-6.1.json
+	rm -f "$json"
+	log "check: kunit (Debian 6.1 tree, x86_64 under QEMU)"
+	KUNIT_JSON=$json "$AMD_GA_ROOT/scripts/kunit.sh" > "$LOGDIR/kunit.log" 2>&1
+	rc=$?
+	grep -E '^\[..:..:..\] (Testing complete|=+ |\[(PASSED|FAILED|SKIPPED|CRASHED)\])' \
+		"$LOGDIR/kunit.log" | tail -n 200
+	if [ -s "$json" ]; then
+		counts=$(python3 "$AMD_GA_ROOT/scripts/kunit-json-count.py" "$json" kunit-6.1)
+		printf '%s\n' "$counts" | grep -E '^(PASS|FAIL|SKIP) '
+		p=$(printf '%s\n' "$counts" | grep -c '^PASS ' || true)
+		f=$(printf '%s\n' "$counts" | grep -c '^FAIL ' || true)
+		s=$(printf '%s\n' "$counts" | grep -c '^SKIP ' || true)
+		passed=$((passed + p))
+		failed=$((failed + f))
+		skipped=$((skipped + s))
+		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail "kunit-6.1 (kunit.py exit $rc, see $LOGDIR/kunit.log)"
+	else
+		tail -n 40 "$LOGDIR/kunit.log"
+		fail "kunit-6.1 (no results, exit $rc, see $LOGDIR/kunit.log)"
+	fi
+fi
+
+if want boot && [ -x "$AMD_GA_ROOT/scripts/boot-test.sh" ]; then
+	run_counted boot "$AMD_GA_ROOT/scripts/boot-test.sh"
+fi
+if want matrix && [ -x "$AMD_GA_ROOT/scripts/matrix.sh" ]; then
+	run_counted matrix "$AMD_GA_ROOT/scripts/matrix.sh"
+fi
+if want kvm-amd && [ -x "$AMD_GA_ROOT/scripts/kvm-amd.sh" ]; then
+	run_counted kvm-amd "$AMD_GA_ROOT/scripts/kvm-amd.sh"
+fi
+
+log "check: done in $(( $(date +%s) - t_start )) s; logs in $LOGDIR"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
