@@ -76,7 +76,7 @@ static const struct irte_vec irte_vecs[] = {
 	{ "guest all ones", .xt = 1,
 	  G(.remap_en = 1, .is_run = 1, .ga_tag = 0xffffffff, .dest = 0xffffffff,
 	    .vector = 0xff, .ga_root_pa = 0x000ffffffffff000ULL),
-	  .lo = 0xffffffffffffffc1ULL, .hi = 0xff0fffffffffffffULL },
+	  .lo = 0xffffffffffffffc1ULL, .hi = 0xff0ffffffffff0ffULL },
 	{ "guest root PA bit 51", G(.remap_en = 1, .ga_root_pa = BIT_ULL(51)),
 	  .lo = 0x81, .hi = 0x0008000000000000ULL },
 	{ "guest root with C-bit 47", G(.remap_en = 1, .vector = 0x31,

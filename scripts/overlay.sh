@@ -14,10 +14,12 @@ tree=${1:?usage: overlay.sh KERNEL_TREE}
 
 dst=$tree/drivers/iommu/amd-ga
 mkdir -p "$dst"
-rsync -a --delete --exclude 'kunit/' --exclude '*.o' --exclude '*.ko' \
+# Compare contents and give changed files a fresh mtime (no -t): a copy that
+# kept an older mtime than an object built meanwhile would not be rebuilt.
+rsync -r --checksum --delete --exclude 'kunit/' --exclude '*.o' --exclude '*.ko' \
 	--exclude '*.cmd' --exclude '*.mod*' --exclude 'modules.order' \
 	"$AMD_GA_ROOT/drivers/iommu/amd-ga/" "$dst/"
-rsync -a --delete --include '*.c' --include '*.h' --include 'Makefile' \
+rsync -r --checksum --delete --include '*.c' --include '*.h' --include 'Makefile' \
 	--exclude '*' "$AMD_GA_ROOT/kunit/" "$dst/kunit/"
 cp "$AMD_GA_ROOT"/include/linux/amd-ga*.h "$tree/include/linux/" 2>/dev/null || true
 
