@@ -19,6 +19,10 @@ failed=0
 skipped=0
 t_start=$(date +%s)
 
+# What a lockdep, KASAN, UBSAN, WARN or BUG report starts with.
+KERNEL_SPLATS='BUG:|WARNING:|KASAN:|UBSAN:|possible circular locking|inconsistent lock state|possible recursive locking|sleeping function called from invalid context|Kernel panic|general protection fault|Oops:|RCU detected stall|soft lockup'
+export KERNEL_SPLATS
+
 pass() { echo "PASS $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 want() { case " $CHECK_ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -108,6 +112,17 @@ if want kunit; then
 	else
 		tail -n 40 "$LOGDIR/kunit.log"
 		fail "kunit-6.1 (no results, exit $rc, see $LOGDIR/kunit.log)"
+	fi
+	# Lockdep, KASAN, UBSAN and WARN reports do not fail a KUnit case by
+	# themselves: look for them in the raw console of the run.
+	console=${KUNIT_BUILD:-$AMD_GA_CACHE/build-kunit-6.1}/test.log
+	if [ -s "$console" ]; then
+		cp "$console" "$LOGDIR/kunit-6.1-console.log"
+		if grep -nE "$KERNEL_SPLATS" "$console" | head -n 20 | grep .; then
+			fail "kunit-6.1-no-kernel-splats (see $LOGDIR/kunit-6.1-console.log)"
+		else
+			pass "kunit-6.1-no-kernel-splats"
+		fi
 	fi
 fi
 
