@@ -33,9 +33,8 @@ run_counted() {
 	local name=$1 log=$LOGDIR/$1.log rc p f
 	shift
 	log "check: $name"
-	"$@" > >(tee "$log") 2>&1
-	rc=$?
-	wait
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
 	p=$(grep -c '^PASS ' "$log" || true)
 	f=$(grep -c '^FAIL ' "$log" || true)
 	passed=$((passed + p))
