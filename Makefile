@@ -38,37 +38,37 @@ sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
 
 deps:
-	$(SCRIPTS)/deps.sh
+	@$(SCRIPTS)/deps.sh
 
 demo:
-	$(SCRIPTS)/demo.sh
+	@$(SCRIPTS)/demo.sh
 
 check:
-	$(SCRIPTS)/check.sh
+	@$(SCRIPTS)/check.sh
 
 kunit:
-	$(SCRIPTS)/kunit.sh
+	@$(SCRIPTS)/kunit.sh
 
 checkpatch:
-	$(SCRIPTS)/checkpatch.sh
+	@$(SCRIPTS)/checkpatch.sh
 
 kernel-doc:
-	$(SCRIPTS)/kernel-doc.sh
+	@$(SCRIPTS)/kernel-doc.sh
 
 bench:
-	$(SCRIPTS)/bench.sh
+	@$(SCRIPTS)/bench.sh
 
 matrix:
-	$(SCRIPTS)/matrix.sh
+	@$(SCRIPTS)/matrix.sh
 
 kvm-amd:
-	$(SCRIPTS)/kvm-amd.sh
+	@$(SCRIPTS)/kvm-amd.sh
 
 dkms:
-	$(SCRIPTS)/dkms.sh
+	@$(SCRIPTS)/dkms.sh
 
 backport:
-	$(SCRIPTS)/overlay.sh $(KSRC)
+	@$(SCRIPTS)/overlay.sh $(KSRC)
 
 help:
 	@sed -n '3,20p' Makefile

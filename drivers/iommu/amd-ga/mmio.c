@@ -95,7 +95,7 @@ static int amd_ga_mmio_claim(struct pci_dev *pdev)
 		return ret;
 
 	if (!request_mem_region(base, AMD_GA_MMIO_SIZE, "amd-ga")) {
-		pr_err("%s: IOMMU registers at %pa are already claimed by another driver%s; boot with amd_iommu=off to let amd-ga own this IOMMU, or use the in-tree backport (scripts/backport.sh)\n",
+		pr_err("%s: IOMMU registers at %pa are already claimed by another driver%s; boot with amd_iommu=off to let amd-ga own this IOMMU, or carry amd-ga in the kernel as the in-tree backport (make backport)\n",
 		       pci_name(pdev), &base,
 		       IS_ENABLED(CONFIG_AMD_IOMMU) ?
 		       " (this kernel's built-in AMD IOMMU driver, amd_iommu)" : "");
