@@ -61,8 +61,6 @@ static_assert(sizeof(struct amd_ga_cmd) == AMD_GA_CMD_SIZE);
  * @count: commands queued, by opcode
  * @timeout_us: bound of every wait; AMD_GA_CMDQ_TIMEOUT_US unless a test
  *	shortens it before use
- * @leak_sem: a final COMPLETION_WAIT never completed, so the IOMMU may
- *	still store into @sem: it is left allocated at teardown
  */
 struct amd_ga_cmdq {
 	raw_spinlock_t lock;
@@ -75,7 +73,6 @@ struct amd_ga_cmdq {
 	u64 seq;
 	u64 count[AMD_GA_CMD_NR_OPCODES];
 	unsigned int timeout_us;
-	bool leak_sem;
 };
 
 /**
