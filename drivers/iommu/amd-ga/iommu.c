@@ -3,6 +3,8 @@
  * The IOMMU instance: Control register access, status polling, feature
  * decoding and the list of IOMMUs amd-ga drives.
  */
+#define pr_fmt(fmt) "amd-ga: " fmt
+
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/export.h>
@@ -12,6 +14,9 @@
 #include <linux/mutex.h>
 #include <linux/string.h>
 
+#include "cmdq.h"
+#include "compat.h"
+#include "devtab.h"
 #include "iommu.h"
 
 /* Protects amd_ga_iommu_list and amd_ga_iommu_next_id. */
@@ -191,3 +196,122 @@ int amd_ga_efr_describe(u64 efr, u64 efr2, char *buf, size_t len)
 	return n;
 }
 EXPORT_SYMBOL_GPL(amd_ga_efr_describe);
+
+/**
+ * amd_ga_iommu_irte_128() - does the IOMMU read 128-bit IRTEs?
+ * @iommu: the IOMMU
+ *
+ * Return: true if GAEn is set in the Control register.
+ */
+bool amd_ga_iommu_irte_128(struct amd_ga_iommu *iommu)
+{
+	return amd_ga_ctrl_get(iommu) & AMD_GA_CTRL_GA_EN;
+}
+EXPORT_SYMBOL_GPL(amd_ga_iommu_irte_128);
+
+/**
+ * amd_ga_iommu_enable() - start interrupt remapping on an IOMMU
+ * @iommu: an initialised IOMMU, not enabled
+ * @flags: AMD_GA_ENABLE_LEGACY_IRTE for 32-bit IRTEs even with GASup
+ *
+ * Order: stop the IOMMU (a previous owner may have left it running);
+ * program the command buffer; adopt or allocate the device table and
+ * program its base (see devtab.c); set GAEn (128-bit IRTEs) if the IOMMU
+ * has GASup, the CPU has cmpxchg16b and @flags do not ask for the legacy
+ * format; set CmdBufEn, then IOMMUEn; prove the command queue with a
+ * COMPLETION_WAIT. Every device table entry is zero, so every device's
+ * interrupts and DMA pass through until a table is attached.
+ *
+ * Context: process context. Enable and disable of one IOMMU are
+ * serialised by the caller.
+ * Return: 0; -EBUSY if enabled already; -ENOMEM; -ETIMEDOUT if the IOMMU
+ * does not process commands (it is left disabled then).
+ */
+int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags)
+{
+	u64 ga = 0;
+	int ret;
+
+	if (iommu->enabled)
+		return -EBUSY;
+	if (!(flags & AMD_GA_ENABLE_LEGACY_IRTE) && amd_ga_has_ga(iommu) &&
+	    amd_ga_has_cmpxchg16b())
+		ga = AMD_GA_CTRL_GA_EN;
+
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN |
+			   AMD_GA_CTRL_CMD_BUF_EN | AMD_GA_CTRL_GA_EN, 0);
+	ret = amd_ga_cmdq_init(iommu);
+	if (ret)
+		return ret;
+	ret = amd_ga_devtab_init(iommu);
+	if (ret)
+		goto err_cmdq;
+
+	amd_ga_ctrl_update(iommu, 0, ga);
+	amd_ga_ctrl_update(iommu, 0, AMD_GA_CTRL_CMD_BUF_EN);
+	amd_ga_ctrl_update(iommu, 0, AMD_GA_CTRL_IOMMU_EN);
+	ret = amd_ga_cmdq_sync(iommu);
+	if (!ret)
+		ret = amd_ga_devtab_flush_stale(iommu);
+	if (ret) {
+		pr_err("%s: the IOMMU does not process commands (%d); left disabled\n",
+		       iommu->name, ret);
+		goto err_ctrl;
+	}
+
+	/*
+	 * The GA log is enabled here, once the command buffer runs and
+	 * before anyone can attach a table with guest-mode entries
+	 * (amd_ga_galog_enable()); a failure undoes the steps above.
+	 */
+
+	iommu->enabled = true;
+	return 0;
+
+err_ctrl:
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN |
+			   AMD_GA_CTRL_CMD_BUF_EN | AMD_GA_CTRL_GA_EN, 0);
+	amd_ga_devtab_release(iommu);
+err_cmdq:
+	amd_ga_cmdq_destroy(iommu);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(amd_ga_iommu_enable);
+
+/**
+ * amd_ga_iommu_disable() - stop interrupt remapping on an IOMMU
+ * @iommu: the IOMMU
+ *
+ * Every table must have been destroyed. Waits for the commands queued so
+ * far, clears IOMMUEn, CmdBufEn and GAEn and frees the command ring. The
+ * device table stays where the IOMMU reads it, all zero, and its base is
+ * never written with 0 (see devtab.c); the next enable adopts it.
+ *
+ * Context: process context.
+ * Return: 0 (also if not enabled); -EBUSY if tables still use the IOMMU.
+ */
+int amd_ga_iommu_disable(struct amd_ga_iommu *iommu)
+{
+	if (!iommu->enabled)
+		return 0;
+	if (iommu->devtab && iommu->devtab->nr_owned) {
+		pr_err("%s: not disabled: %u devices still have interrupt remapping tables\n",
+		       iommu->name, iommu->devtab->nr_owned);
+		return -EBUSY;
+	}
+
+	/*
+	 * The GA log is disabled here, while the command buffer still runs
+	 * (amd_ga_galog_disable()).
+	 */
+
+	/* A timeout was reported; the queue then keeps its semaphore page. */
+	amd_ga_cmdq_sync(iommu);
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN |
+			   AMD_GA_CTRL_CMD_BUF_EN | AMD_GA_CTRL_GA_EN, 0);
+	amd_ga_devtab_release(iommu);
+	amd_ga_cmdq_destroy(iommu);
+	iommu->enabled = false;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(amd_ga_iommu_disable);

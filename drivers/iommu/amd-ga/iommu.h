@@ -14,6 +14,8 @@
 
 #include "hw.h"
 
+struct amd_ga_cmdq;
+struct amd_ga_devtab;
 struct amd_ga_iommu;
 struct dentry;
 struct device;
@@ -88,6 +90,17 @@ struct amd_ga_stats {
  * @ctrl: shadow of the Control register; protected by @ctrl_lock
  * @stats: counters; atomic, no lock
  * @debugfs: the IOMMU's debugfs directory, or NULL
+ * @cmdq: the command queue while enabled, else NULL; set and cleared by
+ *	amd_ga_iommu_enable()/amd_ga_iommu_disable() only
+ * @devtab: the device table bookkeeping while enabled, else NULL; as @cmdq
+ * @enabled: amd_ga_iommu_enable() succeeded and no disable followed;
+ *	enable and disable are called from process context and serialised by
+ *	their callers (module init/exit, tests)
+ * @guest_mode_ok: accept guest-mode IRTEs although the EFR reports no
+ *	vAPIC support; set by the software model, which implements it
+ * @devtab_reclaimable: the IOMMU stops reading the device table once
+ *	disabled (software model, test fakes), so disable may free it; real
+ *	hardware keeps reading it, so it is left in place instead
  */
 struct amd_ga_iommu {
 	struct list_head node;
@@ -103,6 +116,13 @@ struct amd_ga_iommu {
 
 	struct amd_ga_stats stats;
 	struct dentry *debugfs;
+
+	/* interrupt remapping: command queue, device table (cmdq.c, devtab.c) */
+	struct amd_ga_cmdq *cmdq;
+	struct amd_ga_devtab *devtab;
+	bool enabled;
+	bool guest_mode_ok;
+	bool devtab_reclaimable;
 };
 
 static inline u64 amd_ga_read(struct amd_ga_iommu *iommu, u32 off)
@@ -144,6 +164,13 @@ void amd_ga_iommu_init(struct amd_ga_iommu *iommu,
 		       struct device *dev);
 int amd_ga_iommu_register(struct amd_ga_iommu *iommu);
 void amd_ga_iommu_unregister(struct amd_ga_iommu *iommu);
+
+/* amd_ga_iommu_enable() flags */
+#define AMD_GA_ENABLE_LEGACY_IRTE	BIT(0)	/* 32-bit IRTEs even with GASup */
+
+int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags);
+int amd_ga_iommu_disable(struct amd_ga_iommu *iommu);
+bool amd_ga_iommu_irte_128(struct amd_ga_iommu *iommu);
 
 int amd_ga_efr_describe(u64 efr, u64 efr2, char *buf, size_t len);
 

@@ -6,8 +6,14 @@
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 
 #include "mmio.h"
+
+static bool legacy_irte;
+module_param(legacy_irte, bool, 0444);
+MODULE_PARM_DESC(legacy_irte,
+		 "Use 32-bit IRTEs (GAEn = 0) even where 128-bit ones are supported");
 
 static int __init amd_ga_init(void)
 {
@@ -16,13 +22,21 @@ static int __init amd_ga_init(void)
 	ret = amd_ga_mmio_probe_all();
 	if (ret < 0)
 		return ret;
-	if (!ret)
+	if (!ret) {
 		pr_info("no AMD IOMMU found; only the software model is available\n");
+		return 0;
+	}
+	ret = amd_ga_mmio_enable_all(legacy_irte ? AMD_GA_ENABLE_LEGACY_IRTE : 0);
+	if (ret) {
+		amd_ga_mmio_remove_all();
+		return ret;
+	}
 	return 0;
 }
 
 static void __exit amd_ga_exit(void)
 {
+	amd_ga_mmio_disable_all();
 	amd_ga_mmio_remove_all();
 }
 

@@ -191,3 +191,40 @@ struct amd_ga_iommu *amd_ga_mmio_first(void)
 	return amd_ga_mmio_count ? &amd_ga_mmio_units[0]->iommu : NULL;
 }
 EXPORT_SYMBOL_GPL(amd_ga_mmio_first);
+
+/**
+ * amd_ga_mmio_enable_all() - start interrupt remapping on every IOMMU claimed
+ * @flags: amd_ga_iommu_enable() flags
+ *
+ * Context: process context.
+ * Return: 0, or the first error (IOMMUs enabled before it are disabled
+ * again).
+ */
+int amd_ga_mmio_enable_all(unsigned int flags)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < amd_ga_mmio_count; i++) {
+		ret = amd_ga_iommu_enable(&amd_ga_mmio_units[i]->iommu, flags);
+		if (ret) {
+			while (i--)
+				amd_ga_iommu_disable(&amd_ga_mmio_units[i]->iommu);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * amd_ga_mmio_disable_all() - stop interrupt remapping on every IOMMU claimed
+ *
+ * Context: process context.
+ */
+void amd_ga_mmio_disable_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < amd_ga_mmio_count; i++)
+		amd_ga_iommu_disable(&amd_ga_mmio_units[i]->iommu);
+}

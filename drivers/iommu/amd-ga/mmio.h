@@ -31,6 +31,8 @@ struct amd_ga_mmio {
 int amd_ga_mmio_locate(struct pci_dev *pdev, u8 *cap, phys_addr_t *base);
 int amd_ga_mmio_probe_all(void);
 void amd_ga_mmio_remove_all(void);
+int amd_ga_mmio_enable_all(unsigned int flags);
+void amd_ga_mmio_disable_all(void);
 struct amd_ga_iommu *amd_ga_mmio_first(void);
 
 #endif /* AMD_GA_MMIO_H */
