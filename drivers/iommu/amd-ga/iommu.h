@@ -14,6 +14,7 @@
 
 #include "hw.h"
 
+struct amd_ga_galog;
 struct amd_ga_iommu;
 struct dentry;
 struct device;
@@ -53,6 +54,9 @@ struct amd_ga_backend_ops {
  * @galog_wakes: notifier calls for GA log entries
  * @galog_bad_code: entries with an event code other than 1, skipped
  * @galog_stale_tags: tags of unknown or destroyed VMs/vCPUs, skipped
+ * @galog_torn: slots between head and tail still empty after a bounded
+ *	wait (the entry never became visible), skipped
+ * @galog_unclaimed: valid entries consumed while no notifier was registered
  * @cmd_waits: COMPLETION_WAITs issued
  * @cmd_wait_timeouts: COMPLETION_WAITs that did not complete in time
  * @irte_writes: IRTEs stored
@@ -69,6 +73,8 @@ struct amd_ga_stats {
 	atomic64_t galog_wakes;
 	atomic64_t galog_bad_code;
 	atomic64_t galog_stale_tags;
+	atomic64_t galog_torn;
+	atomic64_t galog_unclaimed;
 	atomic64_t cmd_waits;
 	atomic64_t cmd_wait_timeouts;
 	atomic64_t irte_writes;
@@ -88,6 +94,8 @@ struct amd_ga_stats {
  * @ctrl: shadow of the Control register; protected by @ctrl_lock
  * @stats: counters; atomic, no lock
  * @debugfs: the IOMMU's debugfs directory, or NULL
+ * @galog: the GA log engine while the GA log is enabled, else NULL; set
+ *	and cleared only by amd_ga_galog_enable()/amd_ga_galog_disable()
  */
 struct amd_ga_iommu {
 	struct list_head node;
@@ -103,6 +111,7 @@ struct amd_ga_iommu {
 
 	struct amd_ga_stats stats;
 	struct dentry *debugfs;
+	struct amd_ga_galog *galog;
 };
 
 static inline u64 amd_ga_read(struct amd_ga_iommu *iommu, u32 off)
