@@ -16,6 +16,7 @@
 
 struct amd_ga_cmdq;
 struct amd_ga_devtab;
+struct amd_ga_galog;
 struct amd_ga_iommu;
 struct dentry;
 struct device;
@@ -55,6 +56,9 @@ struct amd_ga_backend_ops {
  * @galog_wakes: notifier calls for GA log entries
  * @galog_bad_code: entries with an event code other than 1, skipped
  * @galog_stale_tags: tags of unknown or destroyed VMs/vCPUs, skipped
+ * @galog_torn: slots between head and tail still empty after a bounded
+ *	wait (the entry never became visible), skipped
+ * @galog_unclaimed: valid entries consumed while no notifier was registered
  * @cmd_waits: COMPLETION_WAITs issued
  * @cmd_wait_timeouts: COMPLETION_WAITs that did not complete in time
  * @irte_writes: IRTEs stored
@@ -71,6 +75,8 @@ struct amd_ga_stats {
 	atomic64_t galog_wakes;
 	atomic64_t galog_bad_code;
 	atomic64_t galog_stale_tags;
+	atomic64_t galog_torn;
+	atomic64_t galog_unclaimed;
 	atomic64_t cmd_waits;
 	atomic64_t cmd_wait_timeouts;
 	atomic64_t irte_writes;
@@ -101,6 +107,8 @@ struct amd_ga_stats {
  * @devtab_reclaimable: the IOMMU stops reading the device table once
  *	disabled (software model, test fakes), so disable may free it; real
  *	hardware keeps reading it, so it is left in place instead
+ * @galog: the GA log engine while the GA log is enabled, else NULL; set
+ *	and cleared only by amd_ga_galog_enable()/amd_ga_galog_disable()
  */
 struct amd_ga_iommu {
 	struct list_head node;
@@ -123,6 +131,7 @@ struct amd_ga_iommu {
 	bool enabled;
 	bool guest_mode_ok;
 	bool devtab_reclaimable;
+	struct amd_ga_galog *galog;
 };
 
 static inline u64 amd_ga_read(struct amd_ga_iommu *iommu, u32 off)

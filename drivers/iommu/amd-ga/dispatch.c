@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The GA log notifier and the GATag -> VM -> vCPU registry.
+ *
+ * The notifier is called from the GA log IRQ thread under
+ * rcu_read_lock(), so unregistering (NULL) followed by synchronize_rcu()
+ * guarantees that no call is in flight any more: kvm_amd may unload with
+ * entries still in the log.
+ *
+ * A lookup is three dependent loads under RCU: directory leaf, VM, vCPU
+ * slot. Its cost does not depend on how many VMs or vCPUs exist. VMs and
+ * vCPU records are freed after a grace period, so a drain that races with
+ * teardown never touches freed memory.
+ */
+#define pr_fmt(fmt) "amd-ga: " fmt
+
+#include <linux/amd-ga.h>
+#include <linux/err.h>
+#include <linux/export.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "dispatch.h"
+#include "gatag.h"
+#include "vcpu.h"
+
+/**
+ * struct amd_ga_vm_leaf - AMD_GA_VM_LEAF_SIZE consecutive VM IDs
+ * @rcu: deferred free
+ * @used: VMs published in @vm; registry lock
+ * @vm: the VMs; written under the registry lock, read under RCU
+ */
+struct amd_ga_vm_leaf {
+	struct rcu_head rcu;
+	unsigned int used;
+	struct amd_ga_vm __rcu *vm[AMD_GA_VM_LEAF_SIZE];
+};
+
+/*
+ * The registry lock serialises VM and vCPU creation and destruction, the
+ * VM list and directory leaf allocation. Readers use RCU only.
+ */
+static DEFINE_MUTEX(amd_ga_registry_lock);
+static LIST_HEAD(amd_ga_vms);
+static struct amd_ga_vm_leaf __rcu *amd_ga_vm_dir[AMD_GA_VM_DIR_SIZE];
+static struct amd_ga_vmid_alloc amd_ga_vmids = {
+	.xa	= XARRAY_INIT(amd_ga_vmids.xa,
+			      XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_IRQ),
+	.next	= 1,
+	.max	= AMD_GA_GATAG_MAX_VM_ID,
+};
+
+/*
+ * Written with WRITE_ONCE(), read with READ_ONCE() under rcu_read_lock():
+ * a function pointer needs no dependency ordering, only the grace period
+ * on unregistration.
+ */
+static int (*amd_ga_notifier)(u32 ga_tag);
+
+/**
+ * amd_ga_register_ga_log_notifier() - set the function GA log entries call
+ * @notifier: called with the GATag of every valid GA log entry and for
+ *	every blocked vCPU that lossless recovery finds pending; NULL
+ *	unregisters
+ *
+ * The notifier runs in the GA log IRQ thread under rcu_read_lock(): it
+ * must not sleep. It returns 0 when it woke a vCPU and -ENOENT for a tag
+ * it does not know (amd-ga counts those as stale). Unregistering returns
+ * only when no call of the previous notifier is in flight.
+ *
+ * Context: process context (may sleep when @notifier is NULL).
+ * Return: 0.
+ */
+int amd_ga_register_ga_log_notifier(int (*notifier)(u32 ga_tag))
+{
+	WRITE_ONCE(amd_ga_notifier, notifier);
+	if (!notifier)
+		synchronize_rcu();
+	return 0;
+}
+EXPORT_SYMBOL_GPL(amd_ga_register_ga_log_notifier);
+
+/**
+ * amd_ga_dispatch_tag() - hand one GATag to the notifier
+ * @ga_tag: the tag
+ *
+ * Context: under rcu_read_lock(), in the GA log IRQ thread.
+ * Return: the notifier's result, -ERANGE for a tag outside the layout
+ * (VM ID 0 is never allocated), -ENODEV when no notifier is registered.
+ */
+int amd_ga_dispatch_tag(u32 ga_tag)
+{
+	int (*fn)(u32 ga_tag);
+
+	if (!(ga_tag >> AMD_GA_GATAG_VCPU_BITS))
+		return -ERANGE;
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "GA log notifier called outside RCU");
+	fn = READ_ONCE(amd_ga_notifier);
+	if (!fn)
+		return -ENODEV;
+	return fn(ga_tag);
+}
+
+/**
+ * amd_ga_vcpu_lookup() - the vCPU a GATag names
+ * @ga_tag: the tag
+ *
+ * Lock-free and O(1): directory leaf, VM, vCPU slot.
+ *
+ * Context: under rcu_read_lock() (the notifier always is); the record
+ * stays valid until rcu_read_unlock().
+ * Return: the vCPU, or NULL for an unknown, destroyed or out-of-range tag.
+ */
+struct amd_ga_vcpu *amd_ga_vcpu_lookup(u32 ga_tag)
+{
+	u32 vm_id = ga_tag >> AMD_GA_GATAG_VCPU_BITS;
+	u32 idx = ga_tag & AMD_GA_GATAG_VCPU_MASK;
+	struct amd_ga_vm_leaf *leaf;
+	struct amd_ga_vm *vm;
+
+	leaf = rcu_dereference(amd_ga_vm_dir[vm_id >> AMD_GA_VM_LEAF_BITS]);
+	if (!leaf)
+		return NULL;
+	vm = rcu_dereference(leaf->vm[vm_id & (AMD_GA_VM_LEAF_SIZE - 1)]);
+	if (!vm || idx >= vm->max_vcpus)
+		return NULL;
+	return rcu_dereference(vm->vcpus[idx]);
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_lookup);
+
+/**
+ * amd_ga_vcpu_priv() - the hypervisor's vCPU behind a record
+ * @vcpu: the record
+ *
+ * Return: the @priv given to amd_ga_vcpu_create().
+ */
+void *amd_ga_vcpu_priv(const struct amd_ga_vcpu *vcpu)
+{
+	return vcpu->priv;
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_priv);
+
+/**
+ * amd_ga_vcpu_ga_tag() - the GATag of a vCPU
+ * @vcpu: the record
+ *
+ * Return: the tag to program into the vCPU's guest-mode IRTEs.
+ */
+u32 amd_ga_vcpu_ga_tag(const struct amd_ga_vcpu *vcpu)
+{
+	return vcpu->ga_tag;
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_ga_tag);
+
+/**
+ * amd_ga_vm_id() - the VM ID of a VM
+ * @vm: the VM
+ *
+ * Return: its ID, 1..AMD_GA_GATAG_MAX_VM_ID.
+ */
+u32 amd_ga_vm_id(const struct amd_ga_vm *vm)
+{
+	return vm->id;
+}
+EXPORT_SYMBOL_GPL(amd_ga_vm_id);
+
+static void amd_ga_vm_free_rcu(struct rcu_head *head)
+{
+	kvfree(container_of(head, struct amd_ga_vm, rcu));
+}
+
+static void amd_ga_leaf_free_rcu(struct rcu_head *head)
+{
+	kvfree(container_of(head, struct amd_ga_vm_leaf, rcu));
+}
+
+static void amd_ga_vcpu_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct amd_ga_vcpu, rcu));
+}
+
+/**
+ * amd_ga_vm_create() - add a VM to the registry and give it a VM ID
+ * @max_vcpus: number of vCPU indexes, 1..AMD_GA_GATAG_MAX_VCPU_IDX + 1
+ * @priv: the hypervisor's VM
+ *
+ * VM IDs are handed out cyclically and never twice at the same time.
+ *
+ * Context: process context, may sleep.
+ * Return: the VM, or ERR_PTR(-EINVAL) for a bad @max_vcpus,
+ * ERR_PTR(-EBUSY) when every VM ID is in use, ERR_PTR(-ENOMEM).
+ */
+struct amd_ga_vm *amd_ga_vm_create(u32 max_vcpus, void *priv)
+{
+	struct amd_ga_vm_leaf *leaf;
+	struct amd_ga_vm *vm;
+	u32 top;
+	int ret;
+
+	if (!max_vcpus || max_vcpus > AMD_GA_GATAG_MAX_VCPU_IDX + 1)
+		return ERR_PTR(-EINVAL);
+	vm = kvzalloc(struct_size(vm, vcpus, max_vcpus), GFP_KERNEL);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+	vm->priv = priv;
+	vm->max_vcpus = max_vcpus;
+
+	mutex_lock(&amd_ga_registry_lock);
+	ret = amd_ga_vmid_get(&amd_ga_vmids, vm, &vm->id);
+	if (ret)
+		goto err_unlock;
+	top = vm->id >> AMD_GA_VM_LEAF_BITS;
+	leaf = rcu_dereference_protected(amd_ga_vm_dir[top],
+					 lockdep_is_held(&amd_ga_registry_lock));
+	if (!leaf) {
+		leaf = kvzalloc(sizeof(*leaf), GFP_KERNEL);
+		if (!leaf) {
+			ret = -ENOMEM;
+			goto err_put;
+		}
+		rcu_assign_pointer(amd_ga_vm_dir[top], leaf);
+	}
+	leaf->used++;
+	rcu_assign_pointer(leaf->vm[vm->id & (AMD_GA_VM_LEAF_SIZE - 1)], vm);
+	list_add_tail(&vm->node, &amd_ga_vms);
+	mutex_unlock(&amd_ga_registry_lock);
+	return vm;
+
+err_put:
+	amd_ga_vmid_put(&amd_ga_vmids, vm->id);
+err_unlock:
+	mutex_unlock(&amd_ga_registry_lock);
+	kvfree(vm);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(amd_ga_vm_create);
+
+/* Unpublish a vCPU and free it after a grace period; registry lock held. */
+static void amd_ga_vcpu_remove(struct amd_ga_vcpu *vcpu)
+{
+	struct amd_ga_vcpu_irte *irte, *tmp;
+	unsigned long flags;
+
+	lockdep_assert_held(&amd_ga_registry_lock);
+	RCU_INIT_POINTER(vcpu->vm->vcpus[vcpu->idx], NULL);
+
+	raw_spin_lock_irqsave(&vcpu->lock, flags);
+	if (vcpu->nr_irtes)
+		pr_warn_ratelimited("vCPU %#x destroyed with %u IRTEs still posting to it\n",
+				    vcpu->ga_tag, vcpu->nr_irtes);
+	list_for_each_entry_safe(irte, tmp, &vcpu->irtes, node) {
+		list_del_init(&irte->node);
+		WRITE_ONCE(irte->vcpu, NULL);
+	}
+	vcpu->nr_irtes = 0;
+	vcpu->blocked = false;
+	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
+	call_rcu(&vcpu->rcu, amd_ga_vcpu_free_rcu);
+}
+
+/**
+ * amd_ga_vm_destroy() - remove a VM and its remaining vCPUs from the registry
+ * @vm: the VM
+ *
+ * GA log entries that still carry the VM's tags become stale and are
+ * skipped. The VM and its vCPU records are freed after a grace period;
+ * the caller must not free the @priv objects it registered until
+ * synchronize_rcu() has returned, since a notifier may still hold them.
+ *
+ * Context: process context, may sleep.
+ */
+void amd_ga_vm_destroy(struct amd_ga_vm *vm)
+{
+	struct amd_ga_vm_leaf *leaf;
+	struct amd_ga_vcpu *vcpu;
+	u32 top, i;
+
+	if (IS_ERR_OR_NULL(vm))
+		return;
+	mutex_lock(&amd_ga_registry_lock);
+	top = vm->id >> AMD_GA_VM_LEAF_BITS;
+	leaf = rcu_dereference_protected(amd_ga_vm_dir[top],
+					 lockdep_is_held(&amd_ga_registry_lock));
+	RCU_INIT_POINTER(leaf->vm[vm->id & (AMD_GA_VM_LEAF_SIZE - 1)], NULL);
+	if (!--leaf->used) {
+		RCU_INIT_POINTER(amd_ga_vm_dir[top], NULL);
+		call_rcu(&leaf->rcu, amd_ga_leaf_free_rcu);
+	}
+	list_del(&vm->node);
+	amd_ga_vmid_put(&amd_ga_vmids, vm->id);
+
+	for (i = 0; i < vm->max_vcpus; i++) {
+		vcpu = rcu_dereference_protected(vm->vcpus[i],
+						 lockdep_is_held(&amd_ga_registry_lock));
+		if (vcpu)
+			amd_ga_vcpu_remove(vcpu);
+	}
+	mutex_unlock(&amd_ga_registry_lock);
+	call_rcu(&vm->rcu, amd_ga_vm_free_rcu);
+}
+EXPORT_SYMBOL_GPL(amd_ga_vm_destroy);
+
+/**
+ * amd_ga_vcpu_create() - add a vCPU record to a VM
+ * @vm: the VM
+ * @idx: vCPU index, below the VM's max_vcpus
+ * @priv: the hypervisor's vCPU, handed back by amd_ga_vcpu_priv()
+ *
+ * Context: process context, may sleep.
+ * Return: the record, or ERR_PTR(-EINVAL) for an index out of range,
+ * ERR_PTR(-EEXIST) if the index is taken, ERR_PTR(-ENOMEM).
+ */
+struct amd_ga_vcpu *amd_ga_vcpu_create(struct amd_ga_vm *vm, u32 idx,
+				       void *priv)
+{
+	struct amd_ga_vcpu *vcpu;
+	int ret;
+
+	if (idx >= vm->max_vcpus)
+		return ERR_PTR(-EINVAL);
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL);
+	if (!vcpu)
+		return ERR_PTR(-ENOMEM);
+	vcpu->vm = vm;
+	vcpu->idx = idx;
+	vcpu->priv = priv;
+	raw_spin_lock_init(&vcpu->lock);
+	INIT_LIST_HEAD(&vcpu->irtes);
+	ret = amd_ga_gatag_encode(&amd_ga_gatag_default, vm->id, idx,
+				  &vcpu->ga_tag);
+	if (ret)
+		goto err_free;
+
+	mutex_lock(&amd_ga_registry_lock);
+	if (rcu_access_pointer(vm->vcpus[idx])) {
+		mutex_unlock(&amd_ga_registry_lock);
+		ret = -EEXIST;
+		goto err_free;
+	}
+	rcu_assign_pointer(vm->vcpus[idx], vcpu);
+	mutex_unlock(&amd_ga_registry_lock);
+	return vcpu;
+
+err_free:
+	kfree(vcpu);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_create);
+
+/**
+ * amd_ga_vcpu_destroy() - remove a vCPU record
+ * @vcpu: the record
+ *
+ * IRTEs still on its list are detached (and reported). The record is
+ * freed after a grace period; see amd_ga_vm_destroy() for @priv.
+ *
+ * Context: process context, may sleep.
+ */
+void amd_ga_vcpu_destroy(struct amd_ga_vcpu *vcpu)
+{
+	if (IS_ERR_OR_NULL(vcpu))
+		return;
+	mutex_lock(&amd_ga_registry_lock);
+	amd_ga_vcpu_remove(vcpu);
+	mutex_unlock(&amd_ga_registry_lock);
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_destroy);
+
+/**
+ * amd_ga_dispatch_recover() - wake every blocked vCPU with a pending vector
+ *
+ * After the GA log dropped entries (overflow, torn slots) nobody knows
+ * which blocked vCPUs lost their wakeup. Every blocked vCPU whose IRR
+ * holds the vector of one of its guest-mode IRTEs is handed to the
+ * notifier, which wakes it; a spurious wake is harmless, a lost one is not.
+ * Called from the GA log IRQ thread (process context); sleeps.
+ *
+ * Return: the number of vCPUs handed to the notifier successfully.
+ */
+unsigned int amd_ga_dispatch_recover(void)
+{
+	struct amd_ga_vcpu *vcpu;
+	unsigned int woken = 0;
+	struct amd_ga_vm *vm;
+	u32 i;
+
+	mutex_lock(&amd_ga_registry_lock);
+	list_for_each_entry(vm, &amd_ga_vms, node) {
+		for (i = 0; i < vm->max_vcpus; i++) {
+			rcu_read_lock();
+			vcpu = rcu_dereference(vm->vcpus[i]);
+			if (vcpu && amd_ga_vcpu_needs_wake(vcpu) &&
+			    !amd_ga_dispatch_tag(vcpu->ga_tag))
+				woken++;
+			rcu_read_unlock();
+		}
+		cond_resched();
+	}
+	mutex_unlock(&amd_ga_registry_lock);
+	return woken;
+}

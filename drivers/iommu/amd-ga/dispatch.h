@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Dispatch: the GA log notifier (registered by kvm_amd) and the registry
+ * that maps a GATag to its VM and vCPU with a lock-free lookup.
+ */
+#ifndef AMD_GA_DISPATCH_H
+#define AMD_GA_DISPATCH_H
+
+#include <linux/amd-ga.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+
+#include "gatag.h"
+#include "vcpu.h"
+
+/**
+ * struct amd_ga_vm - one VM in the GATag registry
+ * @node: entry in the registry's VM list; registry lock
+ * @rcu: deferred free
+ * @priv: the hypervisor's VM (struct kvm); immutable
+ * @id: VM ID carried in the GATag, never 0; immutable
+ * @max_vcpus: number of slots in @vcpus; immutable
+ * @vcpus: vCPU records by index; written under the registry lock, read
+ *	under RCU
+ */
+struct amd_ga_vm {
+	struct list_head node;
+	struct rcu_head rcu;
+	void *priv;
+	u32 id;
+	u32 max_vcpus;
+	struct amd_ga_vcpu __rcu *vcpus[];
+};
+
+/* VM ID -> VM: a two-level directory of fixed depth, whatever the ID. */
+#define AMD_GA_VM_LEAF_BITS	12
+#define AMD_GA_VM_LEAF_SIZE	BIT(AMD_GA_VM_LEAF_BITS)
+#define AMD_GA_VM_DIR_SIZE	((AMD_GA_GATAG_MAX_VM_ID >> AMD_GA_VM_LEAF_BITS) + 1)
+
+int amd_ga_dispatch_tag(u32 ga_tag);
+unsigned int amd_ga_dispatch_recover(void);
+
+#endif /* AMD_GA_DISPATCH_H */

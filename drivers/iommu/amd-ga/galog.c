@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The GA log engine.
+ *
+ * The IOMMU appends {GATag, DeviceID, event code} entries when a
+ * guest-mode interrupt arrives for a vCPU that is not running, and raises
+ * the GA interrupt. The threaded handler clears GAInt and GALOverflow
+ * first, drains head to tail in bounded passes (one head write per pass,
+ * a reschedule point between passes), hands each tag to the notifier,
+ * and re-reads Status until it is quiet, so that nothing appended while
+ * it ran is left behind.
+ *
+ * Hardware drops entries when the log is full. After an overflow the log
+ * is restarted and every blocked vCPU with a pending posted vector is
+ * woken (lossless recovery): a dropped entry never becomes a lost wakeup.
+ */
+#define pr_fmt(fmt) "amd-ga: " fmt
+
+#include <linux/bitfield.h>
+#include <linux/delay.h>
+#include <linux/export.h>
+#include <linux/gfp.h>
+#include <linux/interrupt.h>
+#include <linux/iopoll.h>
+#include <linux/mem_encrypt.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "dispatch.h"
+#include "galog.h"
+#include "iommu.h"
+
+/* GALogRun after GALogEn: real hardware takes well under this. */
+#define AMD_GA_GALOG_RUN_TIMEOUT_US	100000
+/* A slot between head and tail that is still zero gets this long. */
+#define AMD_GA_GALOG_SLOT_WAIT_US	100
+
+static bool amd_ga_galog_wait_run(struct amd_ga_galog *gl, bool run)
+{
+	u64 want = run ? AMD_GA_STATUS_GALOG_RUN : 0;
+	u64 status;
+
+	return !read_poll_timeout(amd_ga_read, status,
+				  (status & AMD_GA_STATUS_GALOG_RUN) == want,
+				  10, AMD_GA_GALOG_RUN_TIMEOUT_US, false,
+				  gl->iommu, AMD_GA_MMIO_STATUS);
+}
+
+/*
+ * The tail said an entry is there but the slot is still zero: the write
+ * is not visible yet. Wait a little, then give up on it (and recover).
+ */
+static u64 amd_ga_galog_wait_slot(u64 *slot)
+{
+	unsigned int i;
+	u64 e;
+
+	for (i = 0; i < AMD_GA_GALOG_SLOT_WAIT_US; i++) {
+		udelay(1);
+		e = READ_ONCE(*slot);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+/* Counts of one pass, added to the IOMMU's counters once per pass. */
+struct amd_ga_galog_pass {
+	unsigned int entries;
+	unsigned int wakes;
+	unsigned int bad_code;
+	unsigned int stale;
+	unsigned int torn;
+	unsigned int unclaimed;
+};
+
+static void amd_ga_galog_account(struct amd_ga_iommu *iommu,
+				 const struct amd_ga_galog_pass *p)
+{
+	struct amd_ga_stats *s = &iommu->stats;
+
+	atomic64_add(p->entries, &s->galog_entries);
+	atomic64_inc(&s->galog_batches);
+	if (p->entries > atomic64_read(&s->galog_max_batch))
+		atomic64_set(&s->galog_max_batch, p->entries);
+	if (p->wakes)
+		atomic64_add(p->wakes, &s->galog_wakes);
+	if (p->bad_code)
+		atomic64_add(p->bad_code, &s->galog_bad_code);
+	if (p->stale)
+		atomic64_add(p->stale, &s->galog_stale_tags);
+	if (p->torn)
+		atomic64_add(p->torn, &s->galog_torn);
+	if (p->unclaimed)
+		atomic64_add(p->unclaimed, &s->galog_unclaimed);
+}
+
+static void amd_ga_galog_entry(struct amd_ga_galog *gl, u64 e,
+			       struct amd_ga_galog_pass *p)
+{
+	u32 code = FIELD_GET(AMD_GA_GALOG_ENT_CODE, e);
+	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
+	int ret;
+
+	if (unlikely(code != AMD_GA_GALOG_CODE_GUEST_NR)) {
+		p->bad_code++;
+		pr_warn_ratelimited("%s: GA log entry %#llx with event code %u skipped\n",
+				    gl->iommu->name, e, code);
+		return;
+	}
+	ret = amd_ga_dispatch_tag(tag);
+	if (likely(!ret)) {
+		p->wakes++;
+	} else if (ret == -ENODEV) {
+		p->unclaimed++;
+	} else {
+		p->stale++;
+		pr_info_ratelimited("%s: GA log entry for unknown GATag %#x (device %#llx) skipped\n",
+				    gl->iommu->name, tag,
+				    FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
+	}
+}
+
+/*
+ * One bounded pass from head towards the tail read at its start. Each
+ * consumed slot is zeroed before the head moves past it, so a slot that
+ * reads zero later was not written by the IOMMU. The head is written
+ * once per pass.
+ */
+static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
+				      unsigned int budget, bool *more)
+{
+	struct amd_ga_iommu *iommu = gl->iommu;
+	struct amd_ga_galog_pass p = {};
+	u32 head = gl->head, tail;
+	u64 *slot, e;
+
+	lockdep_assert_held(&gl->drain_lock);
+	tail = amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) &
+	       AMD_GA_GALOG_PTR & (AMD_GA_GALOG_BYTES - 1);
+	/* Entries before the tail are visible once the tail is. */
+	dma_rmb();
+
+	rcu_read_lock();
+	while (head != tail && p.entries < budget) {
+		slot = &gl->buf[head / AMD_GA_GALOG_ENTRY_SIZE];
+		e = READ_ONCE(*slot);
+		if (unlikely(!e))
+			e = amd_ga_galog_wait_slot(slot);
+		WRITE_ONCE(*slot, 0);
+		head = (head + AMD_GA_GALOG_ENTRY_SIZE) & (AMD_GA_GALOG_BYTES - 1);
+		p.entries++;
+		if (unlikely(!e)) {
+			p.torn++;
+			continue;
+		}
+		amd_ga_galog_entry(gl, e, &p);
+	}
+	rcu_read_unlock();
+
+	*more = head != tail;
+	if (!p.entries)
+		return 0;
+	/* The zeroed slots are in memory before the IOMMU may reuse them. */
+	wmb();
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_HEAD, head);
+	gl->head = head;
+	if (p.torn) {
+		gl->needs_recovery = true;
+		pr_warn_ratelimited("%s: %u GA log slots between head and tail stayed empty\n",
+				    iommu->name, p.torn);
+	}
+	amd_ga_galog_account(iommu, &p);
+	return p.entries;
+}
+
+static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
+{
+	unsigned int n = 0;
+	bool more;
+
+	do {
+		n += amd_ga_galog_pass(gl, READ_ONCE(gl->budget), &more);
+		/* A guest flooding interrupts must not starve the host. */
+		if (more)
+			cond_resched();
+	} while (more);
+	return n;
+}
+
+/*
+ * The restart sequence after an overflow: wait for GALogRun = 0, clear
+ * GALogEn, clear GALOverflow, set GALogEn again (GAIntEn stays set).
+ */
+static void amd_ga_galog_restart(struct amd_ga_galog *gl)
+{
+	struct amd_ga_iommu *iommu = gl->iommu;
+
+	if (!amd_ga_galog_wait_run(gl, false))
+		pr_warn_ratelimited("%s: GA log still running after overflow; restarting anyway\n",
+				    iommu->name);
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GALOG_EN, 0);
+	amd_ga_write(iommu, AMD_GA_MMIO_STATUS, AMD_GA_STATUS_GALOG_OVERFLOW);
+	amd_ga_ctrl_update(iommu, 0, AMD_GA_CTRL_GALOG_EN);
+	atomic64_inc(&iommu->stats.galog_restarts);
+	if (gl->run_seen && !amd_ga_galog_wait_run(gl, true))
+		pr_warn_ratelimited("%s: GA log did not restart (GALogRun stays 0)\n",
+				    iommu->name);
+}
+
+/**
+ * amd_ga_galog_process() - what the GA interrupt thread does
+ * @gl: the GA log
+ *
+ * Clear GAInt and GALOverflow, drain, restart and recover after an
+ * overflow, and repeat until Status shows neither bit: an entry written
+ * after the clear sets GAInt again and is picked up by the next round.
+ *
+ * Context: process context; takes @gl->drain_lock.
+ */
+void amd_ga_galog_process(struct amd_ga_galog *gl)
+{
+	struct amd_ga_iommu *iommu = gl->iommu;
+	u64 pend;
+
+	mutex_lock(&gl->drain_lock);
+	do {
+		pend = amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
+		       (AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW);
+		if (pend)
+			amd_ga_write(iommu, AMD_GA_MMIO_STATUS, pend);
+		amd_ga_galog_drain_all(gl);
+		if (pend & AMD_GA_STATUS_GALOG_OVERFLOW) {
+			atomic64_inc(&iommu->stats.galog_overflows);
+			pr_warn_ratelimited("%s: GA log overflow: restarting it and re-checking blocked vCPUs\n",
+					    iommu->name);
+			amd_ga_galog_restart(gl);
+			gl->needs_recovery = true;
+		}
+		/* After the restart: later posts are logged again. */
+		if (gl->needs_recovery) {
+			gl->needs_recovery = false;
+			if (READ_ONCE(gl->recovery)) {
+				atomic64_inc(&iommu->stats.galog_recoveries);
+				atomic64_add(amd_ga_dispatch_recover(),
+					     &iommu->stats.galog_recovery_wakes);
+			}
+		}
+	} while (pend);
+	mutex_unlock(&gl->drain_lock);
+}
+EXPORT_SYMBOL_GPL(amd_ga_galog_process);
+
+static irqreturn_t amd_ga_galog_thread(int irq, void *data)
+{
+	amd_ga_galog_process(data);
+	return IRQ_HANDLED;
+}
+
+/**
+ * amd_ga_galog_drain() - drain head to tail once, without touching Status
+ * @gl: the GA log
+ *
+ * For benchmarks and tests; the IRQ thread uses amd_ga_galog_process().
+ *
+ * Context: process context; takes @gl->drain_lock.
+ * Return: the number of entries consumed.
+ */
+unsigned int amd_ga_galog_drain(struct amd_ga_galog *gl)
+{
+	unsigned int n;
+
+	mutex_lock(&gl->drain_lock);
+	n = amd_ga_galog_drain_all(gl);
+	mutex_unlock(&gl->drain_lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(amd_ga_galog_drain);
+
+/**
+ * amd_ga_galog_set_recovery() - switch lossless recovery on or off
+ * @gl: the GA log
+ * @on: false only to prove that a test detects lost wakeups
+ */
+void amd_ga_galog_set_recovery(struct amd_ga_galog *gl, bool on)
+{
+	WRITE_ONCE(gl->recovery, on);
+}
+EXPORT_SYMBOL_GPL(amd_ga_galog_set_recovery);
+
+/**
+ * amd_ga_galog_set_budget() - entries consumed per drain pass
+ * @gl: the GA log
+ * @budget: 1..AMD_GA_GALOG_ENTRIES
+ */
+void amd_ga_galog_set_budget(struct amd_ga_galog *gl, unsigned int budget)
+{
+	WRITE_ONCE(gl->budget, clamp_t(unsigned int, budget, 1,
+				       AMD_GA_GALOG_ENTRIES));
+}
+EXPORT_SYMBOL_GPL(amd_ga_galog_set_budget);
+
+static void amd_ga_galog_free(struct amd_ga_galog *gl)
+{
+	if (gl->buf)
+		free_page((unsigned long)gl->buf);
+	kfree(gl->tail_mirror);
+	kfree(gl);
+}
+
+/**
+ * amd_ga_galog_enable() - set up and start the GA log of an IOMMU
+ * @iommu: the IOMMU; needs GASup and GAMSup = vAPIC
+ *
+ * Allocates 512 entries (4 KiB, length code 8) and the tail mirror slot,
+ * programs base, tail address, head = tail = 0, installs the threaded
+ * handler before any GA interrupt can be raised, then sets GALogEn and
+ * GAIntEn and waits, bounded, for GALogRun. An IOMMU that never reports
+ * GALogRun (QEMU's) gets one message and keeps working.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EBUSY if already enabled, -EOPNOTSUPP without GA/vAPIC
+ * support, -ENOMEM, or the error of the IRQ setup.
+ */
+int amd_ga_galog_enable(struct amd_ga_iommu *iommu)
+{
+	struct amd_ga_galog *gl;
+	int irq, ret;
+
+	if (iommu->galog)
+		return -EBUSY;
+	if (!amd_ga_has_ga(iommu) || !amd_ga_has_vapic(iommu) ||
+	    !iommu->ops->alloc_ga_irq)
+		return -EOPNOTSUPP;
+
+	gl = kzalloc(sizeof(*gl), GFP_KERNEL);
+	if (!gl)
+		return -ENOMEM;
+	gl->iommu = iommu;
+	mutex_init(&gl->drain_lock);
+	gl->budget = AMD_GA_GALOG_BUDGET;
+	gl->recovery = true;
+	gl->buf = (u64 *)get_zeroed_page(GFP_KERNEL);
+	gl->tail_mirror = kzalloc(sizeof(*gl->tail_mirror), GFP_KERNEL);
+	if (!gl->buf || !gl->tail_mirror) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
+	/* A log left running (kexec, kdump) stops before it is reprogrammed. */
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN, 0);
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_BASE,
+		     (__sme_set(virt_to_phys(gl->buf)) & AMD_GA_GALOG_BASE_ADDR) |
+		     FIELD_PREP(AMD_GA_GALOG_BASE_LEN, AMD_GA_GALOG_LEN_CODE_512));
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL_ADDR,
+		     __sme_set(virt_to_phys(gl->tail_mirror)) &
+		     AMD_GA_GALOG_TAIL_ADDR);
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_HEAD, 0);
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL, 0);
+
+	irq = iommu->ops->alloc_ga_irq(iommu);
+	if (irq < 0) {
+		ret = irq;
+		goto err_free;
+	}
+	gl->irq = irq;
+	ret = request_threaded_irq(irq, NULL, amd_ga_galog_thread, IRQF_ONESHOT,
+				   iommu->name, gl);
+	if (ret)
+		goto err_irq;
+
+	amd_ga_write(iommu, AMD_GA_MMIO_STATUS,
+		     AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW);
+	iommu->galog = gl;
+	amd_ga_ctrl_update(iommu, 0, AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN);
+	gl->run_seen = amd_ga_galog_wait_run(gl, true);
+	if (!gl->run_seen)
+		pr_info("%s: GA log enabled but GALogRun never set (emulated IOMMU?); continuing without it\n",
+			iommu->name);
+	return 0;
+
+err_irq:
+	if (iommu->ops->free_ga_irq)
+		iommu->ops->free_ga_irq(iommu);
+err_free:
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_BASE, 0);
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL_ADDR, 0);
+	amd_ga_galog_free(gl);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(amd_ga_galog_enable);
+
+/**
+ * amd_ga_galog_disable() - stop the GA log of an IOMMU and free it
+ * @iommu: the IOMMU
+ *
+ * Clears GALogEn and GAIntEn, waits (bounded) for GALogRun = 0 and for
+ * the IRQ thread to finish, then frees the log.
+ *
+ * Context: process context, may sleep.
+ */
+void amd_ga_galog_disable(struct amd_ga_iommu *iommu)
+{
+	struct amd_ga_galog *gl = iommu->galog;
+
+	if (!gl)
+		return;
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN, 0);
+	if (!amd_ga_galog_wait_run(gl, false))
+		pr_warn("%s: GA log still running after GALogEn was cleared\n",
+			iommu->name);
+	free_irq(gl->irq, gl);
+	if (iommu->ops->free_ga_irq)
+		iommu->ops->free_ga_irq(iommu);
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_BASE, 0);
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL_ADDR, 0);
+	iommu->galog = NULL;
+	amd_ga_galog_free(gl);
+}
+EXPORT_SYMBOL_GPL(amd_ga_galog_disable);

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The GA log engine: buffer, enable/disable and restart sequences, the
+ * threaded GA interrupt handler that drains the log in bounded batches,
+ * and lossless recovery after an overflow.
+ */
+#ifndef AMD_GA_GALOG_H
+#define AMD_GA_GALOG_H
+
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include "hw.h"
+
+struct amd_ga_iommu;
+
+#define AMD_GA_GALOG_BYTES	(AMD_GA_GALOG_ENTRIES * AMD_GA_GALOG_ENTRY_SIZE)
+#define AMD_GA_GALOG_BUDGET	128	/* entries per drain pass */
+
+/**
+ * struct amd_ga_galog - the GA log of one IOMMU
+ * @iommu: the IOMMU; immutable
+ * @buf: AMD_GA_GALOG_ENTRIES entries; the IOMMU writes them, the drain
+ *	reads and zeroes them (a zero slot is one not written yet)
+ * @tail_mirror: where the IOMMU mirrors the tail pointer
+ * @irq: the GA interrupt; immutable while enabled
+ * @drain_lock: one drainer at a time (the IRQ thread or a direct drain)
+ * @head: byte offset of the next entry to consume; @drain_lock
+ * @needs_recovery: entries were lost, run recovery; @drain_lock
+ * @budget: entries per pass; READ_ONCE
+ * @recovery: lossless recovery after an overflow (on by default; tests
+ *	switch it off to prove they can see losses); READ_ONCE
+ * @run_seen: GALogRun came up at enable; immutable while enabled
+ */
+struct amd_ga_galog {
+	struct amd_ga_iommu *iommu;
+	u64 *buf;
+	u64 *tail_mirror;
+	int irq;
+	struct mutex drain_lock;	/* one drainer at a time */
+	u32 head;
+	bool needs_recovery;
+	unsigned int budget;
+	bool recovery;
+	bool run_seen;
+};
+
+int amd_ga_galog_enable(struct amd_ga_iommu *iommu);
+void amd_ga_galog_disable(struct amd_ga_iommu *iommu);
+unsigned int amd_ga_galog_drain(struct amd_ga_galog *gl);
+void amd_ga_galog_process(struct amd_ga_galog *gl);
+void amd_ga_galog_set_recovery(struct amd_ga_galog *gl, bool on);
+void amd_ga_galog_set_budget(struct amd_ga_galog *gl, unsigned int budget);
+
+#endif /* AMD_GA_GALOG_H */

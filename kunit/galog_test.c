@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit: the GA log engine on the software IOMMU model, with stand-in
+ * vCPU kthreads that block as KVM's do. Exactly-once delivery, bounded
+ * batches, overflow restart, an overflow storm without lost wakeups (and
+ * proof that the storm detects losses when recovery is off), bad event
+ * codes, stale tags, torn entries, no double dispatch, and two CPUs
+ * posting while the handler drains.
+ */
+#include <kunit/test.h>
+#include <linux/amd-ga.h>
+#include <linux/bitfield.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/random.h>
+
+#include "dispatch.h"
+#include "galog.h"
+#include "standin.h"
+#include "vapic.h"
+
+#define GT_SETTLE_MS	5000
+
+static u64 gt_stat(atomic64_t *s)
+{
+	return atomic64_read(s);
+}
+
+static struct standin_host *gt_host(struct kunit *test, unsigned int nvcpus,
+				    unsigned int nvec, bool start)
+{
+	struct standin_host *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_ASSERT_EQ(test, standin_init(h, nvcpus, nvec, start), 0);
+	test->priv = h;
+	return h;
+}
+
+static void gt_exit(struct kunit *test)
+{
+	struct standin_host *h = test->priv;
+
+	if (h)
+		standin_exit(h);
+}
+
+static u64 gt_entry(u32 tag, u32 code)
+{
+	return FIELD_PREP(AMD_GA_GALOG_ENT_GATAG, tag) |
+	       FIELD_PREP(AMD_GA_GALOG_ENT_DEVID, 0x42) |
+	       FIELD_PREP(AMD_GA_GALOG_ENT_CODE, code);
+}
+
+static int gt_inject(struct standin_host *h, u32 tag, u32 code)
+{
+	return amd_ga_model_galog_inject(h->env.model, gt_entry(tag, code));
+}
+
+/* Wait until the IRQ thread has consumed everything up to the tail. */
+static bool gt_drained(struct standin_host *h)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(GT_SETTLE_MS);
+	struct amd_ga_iommu *iommu = h->env.iommu;
+
+	while (time_before(jiffies, end)) {
+		if (amd_ga_read(iommu, AMD_GA_MMIO_GALOG_HEAD) ==
+		    amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) &&
+		    !(amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
+		      (AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW)))
+			return true;
+		usleep_range(200, 400);
+	}
+	return false;
+}
+
+static void galog_enable_programs(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 1, 1, false);
+	struct amd_ga_iommu *iommu = h->env.iommu;
+	struct amd_ga_galog *gl = h->gl;
+	u64 base = amd_ga_read(iommu, AMD_GA_MMIO_GALOG_BASE);
+
+	KUNIT_ASSERT_NOT_NULL(test, gl);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AMD_GA_GALOG_BASE_LEN, base), 8);
+	KUNIT_EXPECT_EQ(test, base & AMD_GA_GALOG_BASE_ADDR, virt_to_phys(gl->buf));
+	KUNIT_EXPECT_EQ(test, amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL_ADDR),
+			virt_to_phys(gl->tail_mirror));
+	KUNIT_EXPECT_EQ(test, amd_ga_read(iommu, AMD_GA_MMIO_GALOG_HEAD), 0);
+	KUNIT_EXPECT_EQ(test, amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL), 0);
+	KUNIT_EXPECT_TRUE(test, amd_ga_ctrl_get(iommu) & AMD_GA_CTRL_GALOG_EN);
+	KUNIT_EXPECT_TRUE(test, amd_ga_ctrl_get(iommu) & AMD_GA_CTRL_GAINT_EN);
+	KUNIT_EXPECT_TRUE(test, gl->run_seen);
+	KUNIT_EXPECT_GT(test, gl->irq, 0);
+	KUNIT_EXPECT_EQ(test, amd_ga_galog_enable(iommu), -EBUSY);
+}
+
+static void galog_enable_without_galogrun(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 1, 1, false);
+	struct amd_ga_iommu *iommu = h->env.iommu;
+	ktime_t t0;
+
+	amd_ga_galog_disable(iommu);
+	KUNIT_EXPECT_NULL(test, iommu->galog);
+	amd_ga_model_set_no_galog_run(h->env.model, true);
+	t0 = ktime_get();
+	/* Degrades with a message: no error, no hang, no WARN. */
+	KUNIT_EXPECT_EQ(test, amd_ga_galog_enable(iommu), 0);
+	KUNIT_EXPECT_LT(test, ktime_ms_delta(ktime_get(), t0), 2000);
+	KUNIT_ASSERT_NOT_NULL(test, iommu->galog);
+	KUNIT_EXPECT_FALSE(test, iommu->galog->run_seen);
+	amd_ga_galog_disable(iommu);
+	amd_ga_model_set_no_galog_run(h->env.model, false);
+	KUNIT_EXPECT_EQ(test, amd_ga_galog_enable(iommu), 0);
+	KUNIT_EXPECT_TRUE(test, iommu->galog->run_seen);
+}
+
+static void galog_exactly_once(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 16, 8, true);
+	unsigned int n = 0, v, j;
+
+	while (n < 4000) {
+		v = get_random_u32() % h->nvcpus;
+		j = get_random_u32() % h->nvec;
+		if (standin_post(h, v, j))
+			n++;
+		else
+			cond_resched();
+	}
+	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->posted), 4000ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), gt_stat(&h->posted));
+	KUNIT_EXPECT_GT(test, gt_stat(&h->notified), 0ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->env.iommu->stats.galog_stale_tags), 0ULL);
+	kunit_info(test, "posted %llu handled %llu wakes %llu doorbells %llu overflows %llu\n",
+		   gt_stat(&h->posted), gt_stat(&h->handled), gt_stat(&h->notified),
+		   gt_stat(&h->doorbells), gt_stat(&h->env.iommu->stats.galog_overflows));
+}
+
+static void galog_bounded_batches(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 32, 10, true);
+	struct amd_ga_stats *s = &h->env.iommu->stats;
+	unsigned int v, j;
+
+	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, GT_SETTLE_MS));
+	amd_ga_galog_set_budget(h->gl, 16);
+	mutex_lock(&h->gl->drain_lock);
+	for (v = 0; v < h->nvcpus; v++)
+		for (j = 0; j < h->nvec; j++)
+			standin_post(h, v, j);
+	mutex_unlock(&h->gl->drain_lock);
+	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
+	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), 320ULL);
+	KUNIT_EXPECT_LE(test, gt_stat(&s->galog_max_batch), 16ULL);
+	KUNIT_EXPECT_GE(test, gt_stat(&s->galog_batches), 320ULL / 16);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 320ULL);
+}
+
+/*
+ * One storm round: with the drain held off, every idle vector of every
+ * blocked vCPU is posted, vCPU by vCPU, so more than 511 entries arrive
+ * and the last vCPUs' entries are all dropped by the overflow. Returns
+ * the vectors still pending (lost wakeups) once things settle.
+ */
+static unsigned int gt_storm_round(struct kunit *test, struct standin_host *h,
+				   unsigned int settle_ms)
+{
+	unsigned int v, j;
+
+	if (!standin_wait_blocked(h, GT_SETTLE_MS))
+		kunit_info(test, "not every vCPU blocked before the round\n");
+	mutex_lock(&h->gl->drain_lock);
+	for (v = 0; v < h->nvcpus; v++)
+		for (j = 0; j < h->nvec; j++)
+			standin_post(h, v, j);
+	mutex_unlock(&h->gl->drain_lock);
+	return standin_settle(h, settle_ms);
+}
+
+static void galog_overflow_restarts(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 64, 10, true);
+	struct amd_ga_iommu *iommu = h->env.iommu;
+
+	KUNIT_EXPECT_EQ(test, gt_storm_round(test, h, GT_SETTLE_MS), 0U);
+	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_GE(test, gt_stat(&iommu->stats.galog_overflows), 1ULL);
+	KUNIT_EXPECT_GE(test, gt_stat(&iommu->stats.galog_restarts), 1ULL);
+	KUNIT_EXPECT_GE(test, gt_stat(&iommu->stats.galog_recovery_wakes), 1ULL);
+	KUNIT_EXPECT_TRUE(test, amd_ga_read(iommu, AMD_GA_MMIO_STATUS) & AMD_GA_STATUS_GALOG_RUN);
+	KUNIT_EXPECT_TRUE(test, amd_ga_ctrl_get(iommu) & AMD_GA_CTRL_GALOG_EN);
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), gt_stat(&h->posted));
+}
+
+static void galog_overflow_storm_lossless(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 64, 10, true);
+	struct amd_ga_iommu *iommu = h->env.iommu;
+	unsigned int rounds = 0, lost = 0;
+
+	while (gt_stat(&h->posted) < 100000) {
+		lost += gt_storm_round(test, h, GT_SETTLE_MS);
+		rounds++;
+		if (lost)
+			break;
+	}
+	kunit_info(test, "rounds %u posted %llu handled %llu overflows %llu recovery wakes %llu lost %u\n",
+		   rounds, gt_stat(&h->posted), gt_stat(&h->handled),
+		   gt_stat(&iommu->stats.galog_overflows),
+		   gt_stat(&iommu->stats.galog_recovery_wakes), lost);
+	KUNIT_EXPECT_EQ(test, lost, 0U);
+	KUNIT_EXPECT_GE(test, gt_stat(&h->posted), 100000ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), gt_stat(&h->posted));
+	KUNIT_EXPECT_GE(test, gt_stat(&iommu->stats.galog_overflows), (u64)rounds / 2);
+}
+
+static void galog_overflow_storm_detects_losses(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 64, 10, true);
+	unsigned int lost;
+
+	/* The same storm with recovery off must lose wakeups. */
+	amd_ga_galog_set_recovery(h->gl, false);
+	lost = gt_storm_round(test, h, 300);
+	kunit_info(test, "without recovery: %u posted vectors never woke their vCPU\n", lost);
+	KUNIT_EXPECT_GT(test, lost, 0U);
+	amd_ga_galog_set_recovery(h->gl, true);
+	standin_kick_all(h);
+	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
+}
+
+static void galog_bad_event_codes(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 1, 1, true);
+	struct amd_ga_stats *s = &h->env.iommu->stats;
+	u32 tag = amd_ga_vcpu_ga_tag(h->vcpus[0].rec);
+	u32 code;
+
+	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, GT_SETTLE_MS));
+	for (code = 0; code < 16; code++)
+		if (code != AMD_GA_GALOG_CODE_GUEST_NR)
+			KUNIT_EXPECT_EQ(test, amd_ga_model_galog_inject(h->env.model,
+									gt_entry(tag, code)), 0);
+	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_bad_code), 15ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 15ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[0].wakes), 0);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), 0ULL);
+}
+
+static void galog_stale_tags(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 4, 1, true);
+	struct amd_ga_stats *s = &h->env.iommu->stats;
+	u32 vm = amd_ga_vm_id(h->vm);
+	u32 gone = amd_ga_vcpu_ga_tag(h->vcpus[3].rec);
+	u32 tags[] = {
+		0x00000fff,				/* VM ID 0: outside the layout */
+		AMD_GA_GATAG_MAKE(vm + 1000, 0), /* unknown VM */
+		AMD_GA_GATAG_MAKE(vm, 4),	/* beyond max_vcpus */
+		gone,					/* destroyed vCPU */
+		U32_MAX,				/* VM ID beyond any allocated */
+	};
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, GT_SETTLE_MS));
+	/* vCPU 3 goes away (its kthread keeps running but has no record). */
+	standin_stop_vcpu(h, 3);
+	amd_ga_vcpu_destroy(h->vcpus[3].rec);
+	h->vcpus[3].rec = NULL;
+	for (i = 0; i < ARRAY_SIZE(tags); i++)
+		KUNIT_EXPECT_EQ(test, gt_inject(h, tags[i], AMD_GA_GALOG_CODE_GUEST_NR), 0);
+	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_stale_tags), (u64)ARRAY_SIZE(tags));
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), 0ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->unknown) + gt_stat(&h->notified), 0ULL);
+}
+
+static void galog_torn_entry_recovers(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 2, 1, true);
+	struct amd_ga_stats *s = &h->env.iommu->stats;
+	struct standin_vcpu *sv = &h->vcpus[1];
+
+	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, GT_SETTLE_MS));
+	/*
+	 * The device's write reached the IRR but its GA log entry never
+	 * became visible: the slot between head and tail stays zero.
+	 */
+	amd_ga_vapic_irr_set(sv->page, STANDIN_VEC_BASE);
+	atomic64_inc(&h->posted);
+	KUNIT_EXPECT_EQ(test, amd_ga_model_galog_inject(h->env.model, 0), 0);
+	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_torn), 1ULL);
+	KUNIT_EXPECT_GE(test, gt_stat(&s->galog_recovery_wakes), 1ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), 1ULL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(h->gl->buf[0]), 0ULL);
+}
+
+static void galog_no_double_dispatch(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 1, 1, true);
+	struct amd_ga_stats *s = &h->env.iommu->stats;
+	u32 tag = amd_ga_vcpu_ga_tag(h->vcpus[0].rec);
+	unsigned int i, k = 0;
+
+	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, GT_SETTLE_MS));
+	/* Three laps around the ring, in bursts. */
+	while (k < 3 * AMD_GA_GALOG_ENTRIES) {
+		for (i = 0; i < 100; i++, k++)
+			KUNIT_ASSERT_EQ(test, gt_inject(h, tag, AMD_GA_GALOG_CODE_GUEST_NR), 0);
+		KUNIT_ASSERT_TRUE(test, gt_drained(h));
+	}
+	KUNIT_EXPECT_EQ(test, (u64)atomic_read(&h->vcpus[0].wakes), (u64)k);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), (u64)k);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), (u64)k);
+	for (i = 0; i < AMD_GA_GALOG_ENTRIES; i++)
+		KUNIT_EXPECT_EQ(test, READ_ONCE(h->gl->buf[i]), 0ULL);
+}
+
+struct gt_poster {
+	struct standin_host *h;
+	unsigned int first;
+	unsigned int count;
+	unsigned int posts;
+	struct completion done;
+};
+
+static int gt_poster_fn(void *data)
+{
+	struct gt_poster *p = data;
+	unsigned int n = 0, v, j;
+
+	while (n < p->posts) {
+		v = p->first + get_random_u32() % p->count;
+		j = get_random_u32() % p->h->nvec;
+		if (standin_post(p->h, v, j))
+			n++;
+		else
+			cond_resched();
+	}
+	complete(&p->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static void galog_two_cpus_posting(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 32, 8, true);
+	struct gt_poster p[2];
+	struct task_struct *t[2];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		p[i] = (struct gt_poster){ .h = h, .first = i * 16, .count = 16,
+					   .posts = 3000 };
+		init_completion(&p[i].done);
+		t[i] = kthread_create(gt_poster_fn, &p[i], "ga-post/%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+		kthread_bind(t[i], i % num_online_cpus());
+		get_task_struct(t[i]);
+	}
+	for (i = 0; i < 2; i++)
+		wake_up_process(t[i]);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&p[i].done, 60 * HZ) > 0);
+		kthread_stop(t[i]);
+		put_task_struct(t[i]);
+	}
+	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->posted), 6000ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), 6000ULL);
+}
+
+static struct kunit_case amd_ga_galog_cases[] = {
+	KUNIT_CASE(galog_enable_programs),
+	KUNIT_CASE(galog_enable_without_galogrun),
+	KUNIT_CASE(galog_exactly_once),
+	KUNIT_CASE(galog_bounded_batches),
+	KUNIT_CASE(galog_overflow_restarts),
+	KUNIT_CASE(galog_overflow_storm_lossless),
+	KUNIT_CASE(galog_overflow_storm_detects_losses),
+	KUNIT_CASE(galog_bad_event_codes),
+	KUNIT_CASE(galog_stale_tags),
+	KUNIT_CASE(galog_torn_entry_recovers),
+	KUNIT_CASE(galog_no_double_dispatch),
+	KUNIT_CASE(galog_two_cpus_posting),
+	{}
+};
+
+static struct kunit_suite amd_ga_galog_suite = {
+	.name = "amd_ga_galog",
+	.exit = gt_exit,
+	.test_cases = amd_ga_galog_cases,
+};
+
+kunit_test_suite(amd_ga_galog_suite);

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Stand-in vCPU host for the GA log tests (see standin.h).
+ */
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+#include <linux/amd-ga.h>
+
+#include "atomic128.h"
+#include "standin.h"
+#include "vapic.h"
+
+static const struct amd_ga_model_ops standin_model_ops;
+
+/* The consumer's notifier: decode + lookup + wake, as kvm_amd's will be. */
+int standin_notifier(u32 ga_tag)
+{
+	struct amd_ga_vcpu *rec = amd_ga_vcpu_lookup(ga_tag);
+	struct standin_vcpu *sv;
+
+	if (!rec)
+		return -ENOENT;
+	sv = amd_ga_vcpu_priv(rec);
+	atomic_inc(&sv->wakes);
+	atomic64_inc(&sv->host->notified);
+	wake_up_process(sv->task);
+	return 0;
+}
+
+static void standin_doorbell(void *ctx, u32 dest)
+{
+	struct standin_host *h = ctx;
+
+	atomic64_inc(&h->doorbells);
+}
+
+static const struct amd_ga_model_ops standin_model_ops = {
+	.doorbell = standin_doorbell,
+};
+
+/* Point every IRTE of @sv at a running (this CPU) or blocking vCPU. */
+static void standin_irtes(struct standin_vcpu *sv, bool running)
+{
+	struct standin_host *h = sv->host;
+	struct amd_ga_guest_cfg cfg = {
+		.remap_en = true,
+		.ga_log_intr = !running,
+		.is_run = running,
+		.dest = running ? raw_smp_processor_id() : 0,
+		.ga_tag = amd_ga_vcpu_ga_tag(sv->rec),
+		.ga_root_pa = virt_to_phys(sv->page),
+	};
+	struct amd_ga_irte irte;
+	unsigned int j;
+
+	for (j = 0; j < h->nvec; j++) {
+		cfg.vector = STANDIN_VEC_BASE + j;
+		if (amd_ga_irte_make_guest(&cfg, true, &irte))
+			continue;
+		amd_ga_modelenv_write_irte(&h->env, sv->idx, j, &irte);
+	}
+}
+
+static bool standin_vcpu_pending(struct standin_vcpu *sv)
+{
+	unsigned int j;
+
+	for (j = 0; j < sv->host->nvec; j++)
+		if (amd_ga_vapic_irr_test(sv->page, STANDIN_VEC_BASE + j))
+			return true;
+	return false;
+}
+
+static void standin_consume(struct standin_vcpu *sv)
+{
+	unsigned int j, n = 0;
+
+	for (j = 0; j < sv->host->nvec; j++)
+		n += amd_ga_vapic_irr_test_and_clear(sv->page,
+						     STANDIN_VEC_BASE + j);
+	if (n)
+		atomic64_add(n, &sv->host->handled);
+}
+
+/* A vCPU: run (consume), then block exactly as KVM does, then sleep. */
+static int standin_vcpu_fn(void *data)
+{
+	struct standin_vcpu *sv = data;
+
+	while (!kthread_should_stop()) {
+		standin_consume(sv);
+		set_current_state(TASK_INTERRUPTIBLE);
+		standin_irtes(sv, false);
+		amd_ga_vcpu_set_blocked(sv->rec, true);
+		if (!standin_vcpu_pending(sv) && !kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+		amd_ga_vcpu_set_blocked(sv->rec, false);
+		standin_irtes(sv, true);
+	}
+	return 0;
+}
+
+/**
+ * standin_post() - device of vCPU @v raises IRTE @j, if that vector is idle
+ * @h: the host
+ * @v: vCPU index
+ * @j: vector slot
+ *
+ * Only idle vectors are posted, so every post must show up as exactly
+ * one consumed vector: the IRR cannot merge two of them.
+ *
+ * Return: true if posted.
+ */
+bool standin_post(struct standin_host *h, unsigned int v, unsigned int j)
+{
+	struct standin_vcpu *sv = &h->vcpus[v];
+
+	if (amd_ga_vapic_irr_test(sv->page, STANDIN_VEC_BASE + j))
+		return false;
+	amd_ga_model_raise(h->env.model, sv->idx, j);
+	atomic64_inc(&h->posted);
+	return true;
+}
+
+/* Vectors posted and not consumed yet. */
+unsigned int standin_pending(struct standin_host *h)
+{
+	unsigned int v, j, n = 0;
+
+	for (v = 0; v < h->nvcpus; v++)
+		for (j = 0; j < h->nvec; j++)
+			n += amd_ga_vapic_irr_test(h->vcpus[v].page,
+						   STANDIN_VEC_BASE + j);
+	return n;
+}
+
+/* Wait until every posted vector is consumed; return what is left. */
+unsigned int standin_settle(struct standin_host *h, unsigned int timeout_ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(timeout_ms);
+	unsigned int left;
+
+	while ((left = standin_pending(h)) && time_before(jiffies, end))
+		usleep_range(200, 400);
+	return left;
+}
+
+/* Wait until every vCPU is blocked (asleep or about to sleep). */
+bool standin_wait_blocked(struct standin_host *h, unsigned int timeout_ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(timeout_ms);
+	unsigned int v;
+
+	for (v = 0; v < h->nvcpus; v++)
+		while (!READ_ONCE(h->vcpus[v].rec->blocked) ||
+		       task_is_running(h->vcpus[v].task)) {
+			if (time_after(jiffies, end))
+				return false;
+			usleep_range(100, 200);
+		}
+	return true;
+}
+
+/* Wake every vCPU by hand (after a test that switched recovery off). */
+void standin_kick_all(struct standin_host *h)
+{
+	unsigned int v;
+
+	for (v = 0; v < h->nvcpus; v++)
+		wake_up_process(h->vcpus[v].task);
+}
+
+/**
+ * standin_init() - a model, a VM with @nvcpus vCPUs of @nvec IRTEs each
+ * @h: the host, zeroed
+ * @nvcpus: vCPUs (at most AMD_GA_ENV_MAX_DEVS)
+ * @nvec: IRTEs per vCPU (at most STANDIN_MAX_VEC)
+ * @start: start the vCPU kthreads and register standin_notifier()
+ *
+ * Return: 0 or a negative errno.
+ */
+int standin_init(struct standin_host *h, unsigned int nvcpus, unsigned int nvec,
+		 bool start)
+{
+	struct standin_vcpu *sv;
+	unsigned int v, j;
+	int ret;
+
+	if (nvec > STANDIN_MAX_VEC || !nvcpus)
+		return -EINVAL;
+	ret = amd_ga_modelenv_init(&h->env, nvcpus, &standin_model_ops, h);
+	if (ret)
+		return ret;
+	h->gl = h->env.iommu->galog;
+	h->nvcpus = nvcpus;
+	h->nvec = nvec;
+	h->vcpus = kcalloc(nvcpus, sizeof(*h->vcpus), GFP_KERNEL);
+	h->vm = amd_ga_vm_create(nvcpus, h);
+	if (!h->vcpus || IS_ERR(h->vm)) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	for (v = 0; v < nvcpus; v++) {
+		sv = &h->vcpus[v];
+		sv->host = h;
+		sv->idx = v;
+		sv->page = (void *)get_zeroed_page(GFP_KERNEL);
+		sv->rec = amd_ga_vcpu_create(h->vm, v, sv);
+		if (!sv->page || IS_ERR(sv->rec)) {
+			ret = -ENOMEM;
+			goto err;
+		}
+		amd_ga_vcpu_set_backing(sv->rec, sv->page);
+		for (j = 0; j < nvec; j++)
+			amd_ga_vcpu_add_irte(sv->rec, &sv->irte[j],
+					     STANDIN_VEC_BASE + j);
+		standin_irtes(sv, false);
+		sv->task = kthread_create(standin_vcpu_fn, sv, "ga-vcpu/%u", v);
+		if (IS_ERR(sv->task)) {
+			ret = PTR_ERR(sv->task);
+			sv->task = NULL;
+			goto err;
+		}
+		get_task_struct(sv->task);
+	}
+	if (start) {
+		amd_ga_register_ga_log_notifier(standin_notifier);
+		for (v = 0; v < nvcpus; v++)
+			wake_up_process(h->vcpus[v].task);
+	}
+	return 0;
+err:
+	standin_exit(h);
+	return ret;
+}
+
+/*
+ * Stop vCPU @v's kthread. The task reference stays until standin_exit(),
+ * so a late notifier may still wake it harmlessly.
+ */
+void standin_stop_vcpu(struct standin_host *h, unsigned int v)
+{
+	struct standin_vcpu *sv = &h->vcpus[v];
+
+	if (sv->task && !sv->stopped) {
+		kthread_stop(sv->task);
+		sv->stopped = true;
+	}
+}
+
+/* Stop the vCPUs, unregister, remove the VM and the model. */
+void standin_exit(struct standin_host *h)
+{
+	struct standin_vcpu *sv;
+	unsigned int v, j;
+
+	amd_ga_register_ga_log_notifier(NULL);
+	for (v = 0; h->vcpus && v < h->nvcpus; v++) {
+		sv = &h->vcpus[v];
+		standin_stop_vcpu(h, v);
+		if (sv->task)
+			put_task_struct(sv->task);
+		if (!IS_ERR_OR_NULL(sv->rec))
+			for (j = 0; j < h->nvec; j++)
+				amd_ga_vcpu_del_irte(sv->rec, &sv->irte[j]);
+	}
+	amd_ga_modelenv_exit(&h->env);
+	if (!IS_ERR_OR_NULL(h->vm))
+		amd_ga_vm_destroy(h->vm);
+	/* Records may still be read by a late notifier until this returns. */
+	synchronize_rcu();
+	for (v = 0; h->vcpus && v < h->nvcpus; v++)
+		if (h->vcpus[v].page)
+			free_page((unsigned long)h->vcpus[v].page);
+	kfree(h->vcpus);
+	h->vcpus = NULL;
+}
