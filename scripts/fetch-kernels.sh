@@ -18,6 +18,8 @@
 #        scripts/fetch-kernels.sh --kdir TARGET   print TARGET's KDIR
 #        scripts/fetch-kernels.sh --src TARGET    print TARGET's source tree
 #        scripts/fetch-kernels.sh --sparse        build a newer sparse, print it
+#        scripts/fetch-kernels.sh --kunit-src TARGET
+#                 a private copy of TARGET's source for KUnit; print it
 #        scripts/fetch-kernels.sh --debian-headers SERIES
 #                 extract bookworm's linux-headers-SERIES-amd64 (e.g. 6.12)
 #                 without installing it; print its KDIR
@@ -194,6 +196,35 @@ prepare() {
 	log "prepared $target in $out ($(cat "$out/include/config/kernel.release"))"
 }
 
+# A second, private copy of TARGET's source for KUnit: the overlay edits
+# the tree it runs in, and the matrix must build against an unmodified
+# one (the overlay's include/linux/amd-ga.h would shadow the project's).
+# Print the tree.
+kunit_src() {
+	local target=$1 series ver deb dir tmp
+	prepare "$target"
+	series=${target%-rt}
+	ver=$(sed -n 's/^version=//p' "$KCACHE/build/$target/.amd-ga-prepared")
+	dir=$KCACHE/kunit-src/linux-source-$series
+	if [ -f "$dir/.amd-ga-extracted" ] &&
+	   grep -qx "version=$ver" "$dir/.amd-ga-extracted"; then
+		echo "$dir"
+		return
+	fi
+	deb=$(fetch_deb "linux-source-$series" "$ver")
+	log "extracting linux-source-$series $ver for KUnit"
+	tmp=$KCACHE/kunit-src/.tmp-$series
+	rm -rf "$tmp" "$dir"
+	mkdir -p "$tmp"
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xO "./usr/src/linux-source-$series.tar.xz" |
+		xz -d -T"$JOBS" | tar -x -C "$tmp"
+	mv "$tmp/linux-source-$series" "$dir"
+	rmdir "$tmp"
+	echo "version=$ver" > "$dir/.amd-ga-extracted"
+	echo "$dir"
+}
+
 # A Debian headers package as apt would install it, but only extracted
 # (installing linux-headers-6.12.*+deb12-amd64 on bookworm pulls in its
 # kernel image): the flavour package, its -common package and its
@@ -293,6 +324,13 @@ case ${1:-} in
 	;;
 --kdir)
 	kdir_of "${2:?--kdir TARGET}"
+	exit 0
+	;;
+--kunit-src)
+	t=${2:?--kunit-src TARGET}
+	[ "$t" = 6.1 ] && die "KUnit on 6.1 is scripts/kunit.sh without KSRC"
+	target_spec "$t" > /dev/null || die "unknown target $t"
+	kunit_src "$t"
 	exit 0
 	;;
 --debian-headers)
