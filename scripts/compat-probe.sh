@@ -11,10 +11,16 @@
 # -Werror, AMD_GA_HAVE_<FEATURE> is defined. Its first comment line says
 # what it tests and is copied into the header.
 #
+# The same build preprocesses compat.h without the probes and lists in
+# OUTDIR/defaults-differ where its in-tree defaults disagree with them:
+# "+X" the kernel has X but the defaults do not assume it (a backport, or
+# a default too cautious), "-X" the defaults assume X and the kernel lacks
+# it (a wrong default: an in-tree build would break where X is used).
+#
 # usage: scripts/compat-probe.sh KDIR [OUTDIR]
 #   OUTDIR defaults to <repo>/.compat/<kernel release>; the result is
 #   OUTDIR/amd-ga-probes.h. Nothing is done when the stamp shows the same
-#   kernel tree, configuration and probes.
+#   kernel tree, configuration, probes and compat.h.
 # env: JOBS (default 2), AMD_GA_PROBE_VERBOSE=1 keeps the probe build log
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +29,7 @@ KDIR=${1:?usage: compat-probe.sh KDIR [OUTDIR]}
 KDIR=$(cd "$KDIR" && pwd -P)
 JOBS=${JOBS:-2}
 PROBES=$AMD_GA_ROOT/scripts/probes
+COMPAT_DIR=$AMD_GA_ROOT/drivers/iommu/amd-ga
 export DEBIAN_KERNEL_NO_CC_VERSION_CHECK=1
 # Called from make: W=1 or C=2 of the caller must not reach the probes.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
@@ -36,7 +43,8 @@ header=$OUT/amd-ga-probes.h
 # What the answers depend on: the tree, its configuration, the probes.
 stamp=$(
 	echo "kdir=$KDIR release=$krel"
-	md5sum "$KDIR/include/generated/autoconf.h" "$0" "$PROBES"/*.c |
+	md5sum "$KDIR/include/generated/autoconf.h" "$0" "$PROBES"/*.c \
+		"$COMPAT_DIR"/compat*.h 2>/dev/null |
 		sed "s|  $AMD_GA_ROOT/|  |"
 )
 if [ -f "$header" ] && [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$stamp" ]; then
@@ -58,11 +66,24 @@ done
 	echo "ccflags-y += -Werror"
 	echo "obj-m += sanity.o"
 	for n in "${names[@]}"; do echo "obj-m += $n.o"; done
+	echo "CFLAGS_defaults.o += -I$COMPAT_DIR -I$AMD_GA_ROOT/include"
 } > "$work/Kbuild"
+targets=(sanity.o "${names[@]/%/.o}")
+if grep -qs AMD_GA_PROBED "$COMPAT_DIR/compat.h"; then
+	{
+		echo '#include "compat.h"'
+		for n in "${names[@]}"; do
+			macro=AMD_GA_$(echo "$n" | tr '[:lower:]' '[:upper:]')
+			printf '#ifdef %s\namd_ga_default %s\n#endif\n' "$macro" "$n"
+		done
+	} > "$work/defaults.c"
+	echo "obj-m += defaults.o" >> "$work/Kbuild"
+	targets+=(defaults.i)
+fi
 
 log "probing $krel ($KDIR): ${#names[@]} probes"
 # -k: a probe that does not compile is an answer, not an error.
-make -C "$KDIR" M="$work" -k -j"$JOBS" sanity.o "${names[@]/%/.o}" \
+make -C "$KDIR" M="$work" -k -j"$JOBS" "${targets[@]}" \
 	> "$work/build.log" 2>&1 || true
 if [ ! -f "$work/sanity.o" ]; then
 	tail -n 20 "$work/build.log" >&2
@@ -93,6 +114,23 @@ tmp=$header.tmp
 	echo "#endif /* _AMD_GA_PROBES_H */"
 } > "$tmp"
 mv "$tmp" "$header"
+
+rm -f "$OUT/defaults-differ"
+if [ -f "$work/defaults.c" ]; then
+	if [ ! -f "$work/defaults.i" ]; then
+		grep -E 'error' "$work/build.log" | head -n 5 >&2
+		die "compat.h does not preprocess without probes (log: $work/build.log)"
+	fi
+	sed -n 's/^amd_ga_default \(have_[a-z0-9_]*\)$/\1/p' "$work/defaults.i" |
+		tr '[:lower:]' '[:upper:]' | sed 's/^/AMD_GA_/' | sort > "$work/defaults.txt"
+	sed -n 's/^#define \(AMD_GA_HAVE_[A-Z0-9_]*\) 1$/\1/p' "$header" |
+		sort > "$work/probed.txt"
+	comm -3 "$work/probed.txt" "$work/defaults.txt" |
+		sed 's/^\t/-/; s/^AMD/+AMD/; s/AMD_GA_HAVE_//' > "$OUT/defaults-differ"
+	if [ -s "$OUT/defaults-differ" ]; then
+		log "compat.h's defaults differ from the probes: $(tr '\n' ' ' < "$OUT/defaults-differ")"
+	fi
+fi
 echo "$stamp" > "$OUT/stamp"
 [ -n "${AMD_GA_PROBE_VERBOSE:-}" ] || rm -rf "$work"
 log "wrote $header: $(grep -c '^#define AMD_GA_HAVE' "$header") of ${#names[@]} present"

@@ -73,7 +73,7 @@ result() {
 
 build_one() {
 	local target=$1 variant=$2 kdir=$3 series=$4 flavour=$5
-	local config=$flavour out log krel srctree sparse t0 rc warns probes why mods
+	local config=$flavour out log krel srctree sparse t0 rc warns probes why mods differ
 	[ "$variant" = defaults ] && config=$flavour-defaults
 	out=$MATRIX_OUT/$target-$variant
 	log=$out.log
@@ -101,6 +101,15 @@ build_one() {
 	warns=$(grep -cE '(warning|error):|WARNING:|ERROR:' "$log")
 	mods=$(sed 's|.*/||; s|\.o$|.ko|' "$out/modules.order" 2>/dev/null | sort | tr '\n' ' ')
 	why=
+	# Where compat.h's in-tree defaults disagree with the probes: "-X" is
+	# a default that claims what this kernel lacks, "+X" a feature the
+	# defaults do not assume (e.g. a stable backport).
+	differ=$MATRIX_OUT/$target-probed/.compat/$krel/defaults-differ
+	if [ "$variant" = defaults ] && [ -s "$differ" ]; then
+		mods="defaults vs probes: $(tr '\n' ' ' < "$differ")"
+		grep -q '^-' "$differ" &&
+			why="compat.h defaults claim what $krel lacks: $(grep '^-' "$differ" | tr '\n' ' ')"
+	fi
 	if [ $rc -ne 0 ]; then
 		why="build failed; see $log"
 	elif [ "$warns" -ne 0 ]; then

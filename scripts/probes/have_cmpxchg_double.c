@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* cmpxchg_double() and system_has_cmpxchg_double() (until 6.7) */
+/* cmpxchg_double() and system_has_cmpxchg_double() (until 6.4) */
 #include <linux/atomic.h>
 #include <linux/cpufeature.h>
 #include <linux/mmdebug.h>

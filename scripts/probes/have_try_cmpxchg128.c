@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* try_cmpxchg128() and system_has_cmpxchg128() on a u128 (6.8) */
+/* try_cmpxchg128() and system_has_cmpxchg128() on a u128 (6.5) */
 #include <linux/atomic.h>
 #include <linux/cpufeature.h>
 #include <linux/mmdebug.h>
