@@ -3,7 +3,7 @@
 # amd-ga: AMD IOMMU interrupt remapping and GA log, out of tree.
 # The kbuild part lives in Kbuild; this file is for humans.
 #
-#   make              build amd_ga.ko against KDIR
+#   make              build amd_ga.ko against KDIR (compile probes first)
 #   make demo         boot a QEMU guest with an emulated AMD IOMMU and run the demo
 #   make check        every test: builds, sparse, checkpatch, kernel-doc, KUnit, boot test
 #   make deps         install what the project needs (Debian bookworm)
@@ -24,17 +24,23 @@ SCRIPTS := $(CURDIR)/scripts
 # kernel was built with; the module still builds with the same major gcc.
 export DEBIAN_KERNEL_NO_CC_VERSION_CHECK := 1
 
-.PHONY: all modules clean deps demo check kunit checkpatch sparse kernel-doc \
+.PHONY: all modules compat clean deps demo check kunit checkpatch sparse kernel-doc \
 	bench matrix kvm-amd dkms backport help
 
-all modules:
-	@test -n "$(KDIR)" || { echo "no kernel headers found: run 'make deps' or set KDIR" >&2; exit 1; }
+all modules: compat
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# What KDIR offers, by compile probes (.compat/<kernel release>/); reused
+# until the kernel tree, its configuration or a probe changes.
+compat:
+	@test -n "$(KDIR)" || { echo "no kernel headers found: run 'make deps' or set KDIR" >&2; exit 1; }
+	@$(SCRIPTS)/compat-probe.sh $(KDIR)
+
 clean:
+	rm -rf .compat
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
-sparse:
+sparse: compat
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
 
 deps:

@@ -38,6 +38,9 @@ packages=(
 	cpio
 	# make dkms
 	dkms
+	# make matrix: Debian kernel trees fetched with apt from a private
+	# sources list (bullseye, trixie, sid) signed with these keys
+	debian-archive-keyring
 )
 
 # One dpkg-query for all; a package dpkg has never seen is not listed.
