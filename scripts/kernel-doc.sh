@@ -1,17 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Run the kernel's scripts/kernel-doc over every amd-ga source file (the
-# driver, the public headers, the KUnit suites) and fail on any warning.
+# The documentation checks of make check:
+#  - kernel-doc: the kernel's scripts/kernel-doc over every amd-ga source
+#    file (the driver, the public headers, the KUnit suites), failing on
+#    any warning and on exported functions or header structs without a
+#    kernel-doc comment;
+#  - rst: Documentation/**/*.rst parsed as make htmldocs reads it, with
+#    every kernel-doc directive expanded (scripts/rst-check.py, docutils);
+#  - get_maintainer: MAINTAINERS resolves every file of the project
+#    (scripts/get-maintainer-check.sh).
 #
 # The strictest mode the script knows is used: -Wall where it exists
 # (6.3 and later), -v on older trees such as 6.1, where -v turns on the
 # same extra checks (missing Return: sections, missing descriptions).
 #
-# usage: scripts/kernel-doc.sh [FILE...]
+# usage: scripts/kernel-doc.sh [FILE...]   (FILEs: only kernel-doc, on them)
 # env:   KERNEL_DOC (path to scripts/kernel-doc; found in the 6.1 source
 #        tree or the installed headers by default)
-# Prints "PASS kernel-doc" or "FAIL kernel-doc"; exits non-zero on FAIL.
+# Prints "PASS <check>" or "FAIL <check>: ..." per check; exits non-zero
+# if any failed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -77,9 +85,29 @@ missing_docs() {
 # errors count.
 out=$("$interp" "$kdoc" -none "$mode" "${files[@]}" 2>&1; missing_docs "${files[@]}")
 problems=$(printf '%s\n' "$out" | grep -E 'warning:|error:|Error:' || true)
+rc=0
 if [ -n "$problems" ]; then
 	printf '%s\n' "$problems"
 	echo "FAIL kernel-doc: $(printf '%s\n' "$problems" | wc -l) problem(s) in ${#files[@]} files"
-	exit 1
+	rc=1
+else
+	echo "PASS kernel-doc"
 fi
-echo "PASS kernel-doc"
+[ $# -gt 0 ] && exit "$rc"
+
+mapfile -t rsts < <(find Documentation -name '*.rst' 2>/dev/null | sort)
+if [ ${#rsts[@]} -eq 0 ]; then
+	echo "FAIL rst: no Documentation/**/*.rst"
+	rc=1
+elif ! python3 -c 'import docutils' 2>/dev/null; then
+	echo "FAIL rst: python3-docutils is not installed"
+	rc=1
+elif python3 "$AMD_GA_ROOT/scripts/rst-check.py" "$kdoc" "${rsts[@]}"; then
+	echo "PASS rst (${#rsts[@]} files)"
+else
+	echo "FAIL rst: see the messages above"
+	rc=1
+fi
+
+"$AMD_GA_ROOT/scripts/get-maintainer-check.sh" || rc=1
+exit "$rc"
