@@ -16,6 +16,7 @@
 
 #include "cmdq.h"
 #include "compat.h"
+#include "debugfs.h"
 #include "devtab.h"
 #include "iommu.h"
 
@@ -126,6 +127,7 @@ int amd_ga_iommu_register(struct amd_ga_iommu *iommu)
 		 amd_ga_iommu_next_id++);
 	list_add_tail(&iommu->node, &amd_ga_iommu_list);
 	mutex_unlock(&amd_ga_iommu_list_lock);
+	amd_ga_debugfs_add_iommu(iommu);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(amd_ga_iommu_register);
@@ -138,6 +140,7 @@ EXPORT_SYMBOL_GPL(amd_ga_iommu_register);
  */
 void amd_ga_iommu_unregister(struct amd_ga_iommu *iommu)
 {
+	amd_ga_debugfs_remove_iommu(iommu);
 	mutex_lock(&amd_ga_iommu_list_lock);
 	list_del_init(&iommu->node);
 	mutex_unlock(&amd_ga_iommu_list_lock);
