@@ -209,7 +209,7 @@ EXPORT_SYMBOL_GPL(amd_ga_devtab_init);
 int amd_ga_devtab_flush_stale(struct amd_ga_iommu *iommu)
 {
 	struct amd_ga_devtab *dt = iommu->devtab;
-	struct amd_ga_cmd cmds[64];
+	struct amd_ga_cmd cmds[32];
 	unsigned int devid, n = 0;
 	int ret;
 
