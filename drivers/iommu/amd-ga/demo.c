@@ -15,6 +15,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "devtab.h"
 #include "edu_scenarios.h"
 #include "iommu.h"
 #include "mmio.h"
@@ -49,6 +50,11 @@ static void amd_ga_demo_features(struct amd_ga_iommu *iommu)
 					       "32-bit (GAEn=0)",
 		amd_ga_has_vapic(iommu) ? "supported" :
 		"not supported (GAMSup=0): posted interrupts need the software model");
+	if (iommu->devtab)
+		pr_info("IOMMU %s device table at %pa, %s\n", iommu->name,
+			&iommu->devtab->pa, iommu->devtab->adopted ?
+			"reused from an earlier load (never freed, never 0)" :
+			"allocated at this load");
 }
 
 static int __init amd_ga_demo_init(void)

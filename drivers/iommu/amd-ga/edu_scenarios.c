@@ -439,25 +439,6 @@ void amd_ga_edu_identity(struct amd_ga_edu *edu, struct amd_ga_edu_result *res)
 	amd_ga_edu_expect(edu, &edu->a, edu->a.target, res);
 }
 
-/**
- * amd_ga_edu_second_vector() - scenario 3: moved to a second vector
- * @edu: the context, after amd_ga_edu_use_format()
- * @res: the outcome
- *
- * The IRTE sends edu's interrupt to the vector of the module's second
- * IRQ: it must arrive there and not at edu's own vector.
- */
-void amd_ga_edu_second_vector(struct amd_ga_edu *edu,
-			      struct amd_ga_edu_result *res)
-{
-	amd_ga_edu_name(edu, res, "second_vector");
-	if (!edu->b.irq) {
-		scnprintf(res->seen, sizeof(res->seen), "no-second-irq");
-		return;
-	}
-	amd_ga_edu_expect(edu, &edu->b, edu->b.target, res);
-}
-
 /*
  * Move the second IRQ to @cpu. On x86 an MSI without interrupt remapping
  * moves when it next fires, so fire it once (through edu's IRTE) after
@@ -485,6 +466,28 @@ static int amd_ga_edu_move_b(struct amd_ga_edu *edu, int cpu)
 		usleep_range(1000, 2000);
 	}
 	return -ETIMEDOUT;
+}
+
+/**
+ * amd_ga_edu_second_vector() - scenario 3: moved to a second vector
+ * @edu: the context, after amd_ga_edu_use_format()
+ * @res: the outcome
+ *
+ * The second IRQ is put on the CPU of edu's own vector, then the IRTE
+ * sends edu's interrupt to the second IRQ's vector: it must arrive there,
+ * on the same CPU, and not at edu's own vector.
+ */
+void amd_ga_edu_second_vector(struct amd_ga_edu *edu,
+			      struct amd_ga_edu_result *res)
+{
+	amd_ga_edu_name(edu, res, "second_vector");
+	if (!edu->b.irq) {
+		scnprintf(res->seen, sizeof(res->seen), "no-second-irq");
+		return;
+	}
+	if (amd_ga_edu_error(res, "move", amd_ga_edu_move_b(edu, edu->a.target)))
+		return;
+	amd_ga_edu_expect(edu, &edu->b, edu->a.target, res);
 }
 
 /**
