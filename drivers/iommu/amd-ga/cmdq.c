@@ -12,6 +12,7 @@
 #include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
@@ -89,6 +90,21 @@ unsigned int amd_ga_cmd_opcode(const struct amd_ga_cmd *cmd)
 	return FIELD_GET(AMD_GA_CMD_OPCODE, cmd->q[0]);
 }
 EXPORT_SYMBOL_GPL(amd_ga_cmd_opcode);
+
+/*
+ * Waits are bounded in time, not in iterations: under an emulator or a
+ * busy hypervisor one iteration can cost far more than the udelay() in
+ * it. The clock is the NMI-safe monotonic one, usable in any context.
+ */
+static u64 amd_ga_cmdq_deadline(struct amd_ga_cmdq *q)
+{
+	return ktime_get_mono_fast_ns() + (u64)q->timeout_us * NSEC_PER_USEC;
+}
+
+static bool amd_ga_cmdq_expired(u64 deadline)
+{
+	return (s64)(ktime_get_mono_fast_ns() - deadline) >= 0;
+}
 
 /* Has the IOMMU stored @seq (or a later sequence number)? */
 static bool amd_ga_cmdq_done(struct amd_ga_cmdq *q, u64 seq)
@@ -209,13 +225,17 @@ static bool amd_ga_cmdq_has_space(struct amd_ga_iommu *iommu,
 static int amd_ga_cmdq_wait(struct amd_ga_iommu *iommu,
 			    struct amd_ga_cmdq *q, u64 seq)
 {
-	unsigned int waited;
+	u64 deadline = amd_ga_cmdq_deadline(q);
 
-	for (waited = 0; waited < q->timeout_us; waited++) {
-		if (amd_ga_cmdq_done(q, seq))
-			return 0;
+	while (!amd_ga_cmdq_done(q, seq)) {
+		if (amd_ga_cmdq_expired(deadline))
+			goto timeout;
 		udelay(1);
 	}
+	return 0;
+
+timeout:
+	/* One last look: the wait may have been preempted past the deadline. */
 	if (amd_ga_cmdq_done(q, seq))
 		return 0;
 
@@ -238,7 +258,7 @@ static int amd_ga_cmdq_wait(struct amd_ga_iommu *iommu,
  * sequence number is allocated under the same lock, so sequence numbers
  * reach the IOMMU in increasing order and a waiter only needs the stored
  * value to be at or past its own. The wait itself runs without the lock
- * and is bounded (about 100 ms of udelay() polling).
+ * and is bounded (udelay() polling for about 100 ms of wall time).
  *
  * Context: any, including atomic context and under raw spinlocks; does not
  * sleep.
@@ -250,12 +270,12 @@ int amd_ga_cmdq_submit(struct amd_ga_iommu *iommu,
 		       const struct amd_ga_cmd *cmds, unsigned int nr,
 		       bool wait)
 {
-	unsigned int i, waited;
 	struct amd_ga_cmdq *q;
 	struct amd_ga_cmd cw;
 	unsigned long flags;
+	u64 seq = 0, deadline;
+	unsigned int i;
 	u32 bytes;
-	u64 seq = 0;
 
 	if (!iommu || (nr && !cmds) || (!nr && !wait) ||
 	    nr > AMD_GA_CMDQ_MAX_BATCH - wait)
@@ -269,14 +289,16 @@ int amd_ga_cmdq_submit(struct amd_ga_iommu *iommu,
 
 	/* Wait for room with the lock dropped, bounded like every wait. */
 	bytes = (nr + wait) * AMD_GA_CMD_SIZE;
-	for (waited = 0; ; waited++) {
+	deadline = amd_ga_cmdq_deadline(q);
+	for (;;) {
 		raw_spin_lock_irqsave(&q->lock, flags);
 		if (amd_ga_cmdq_has_space(iommu, q, bytes))
 			break;
 		raw_spin_unlock_irqrestore(&q->lock, flags);
-		if (waited >= q->timeout_us) {
+		if (amd_ga_cmdq_expired(deadline)) {
 			pr_err_ratelimited("%s: command buffer still full after %u us (head %#x, tail %#x): the IOMMU is not processing commands\n",
-					   iommu->name, waited, q->head, q->tail);
+					   iommu->name, q->timeout_us,
+					   READ_ONCE(q->head), READ_ONCE(q->tail));
 			return -ETIMEDOUT;
 		}
 		udelay(1);

@@ -36,7 +36,7 @@ static_assert(sizeof(struct amd_ga_cmd) == AMD_GA_CMD_SIZE);
 #define AMD_GA_CMDQ_BYTES	(AMD_GA_CMD_ENTRIES * AMD_GA_CMD_SIZE)
 /* One slot stays empty so that head == tail always means "empty". */
 #define AMD_GA_CMDQ_MAX_BATCH	(AMD_GA_CMD_ENTRIES - 1)
-/* How long a wait (ring space or completion) may take: ~100 ms. */
+/* How long a wait (ring space or completion) may take: 100 ms. */
 #define AMD_GA_CMDQ_TIMEOUT_US	100000U
 /* Number of distinct opcodes (4 bits). */
 #define AMD_GA_CMD_NR_OPCODES	16
@@ -59,8 +59,8 @@ static_assert(sizeof(struct amd_ga_cmd) == AMD_GA_CMD_SIZE);
  *	under @lock so that sequence numbers enter the ring in order, which
  *	is what lets waiters compare monotonically.
  * @count: commands queued, by opcode
- * @timeout_us: bound of every wait; AMD_GA_CMDQ_TIMEOUT_US unless a test
- *	shortens it before use
+ * @timeout_us: bound of every wait in wall time; AMD_GA_CMDQ_TIMEOUT_US
+ *	unless a test shortens it before use
  */
 struct amd_ga_cmdq {
 	raw_spinlock_t lock;
