@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/amd-ga.h>
 #include <linux/bitfield.h>
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
@@ -176,40 +177,67 @@ static struct {
 	atomic_t inflight;
 	atomic_t calls;
 	atomic_t after_unregister;
+	atomic_t bad_record;
 	bool unregistered;
+	int cpu;
 } slow;
 
 static int slow_notifier(u32 ga_tag)
 {
+	struct amd_ga_vcpu *rec;
+
 	atomic_inc(&slow.inflight);
+	WRITE_ONCE(slow.cpu, raw_smp_processor_id());
 	if (READ_ONCE(slow.unregistered))
 		atomic_inc(&slow.after_unregister);
 	atomic_inc(&slow.calls);
+	/*
+	 * Hold the record across the delay, as a consumer holds it from
+	 * lookup to wake: it must stay valid even if its VM is destroyed
+	 * meanwhile (KASAN reports it otherwise).
+	 */
+	rec = amd_ga_vcpu_lookup(ga_tag);
 	mdelay(1);
+	if (rec && READ_ONCE(rec->ga_tag) != ga_tag)
+		atomic_inc(&slow.bad_record);
 	atomic_dec(&slow.inflight);
 	return standin_notifier(ga_tag);
 }
 
 /*
  * The GA log thread is a SCHED_FIFO IRQ thread: while it drains through
- * the slow notifier it would keep an ordinary test thread off its CPU.
- * Run the teardown side at a higher RT priority so it really happens
- * while the drain is in the middle of its work.
+ * the slow notifier it keeps an ordinary thread off its CPU, and without
+ * kernel preemption it is not even preempted by a higher priority. So the
+ * teardown side runs at a higher RT priority and moves to another CPU
+ * once the drain is in the notifier: teardown then really happens while
+ * a notifier call is in flight.
  */
 static void slow_boost(bool on)
 {
 	struct sched_param sp = { .sched_priority = MAX_RT_PRIO - 10 };
 
-	if (on)
+	if (on) {
 		sched_setscheduler_nocheck(current, SCHED_FIFO, &sp);
-	else
+	} else {
 		sched_set_normal(current, 0);
+		set_cpus_allowed_ptr(current, cpu_possible_mask);
+	}
 }
 
-static void slow_wait_first_call(void)
+static bool slow_wait_first_call(void)
 {
+	unsigned int other;
+
 	while (!atomic_read(&slow.calls))
 		usleep_range(50, 100);
+	other = cpumask_any_but(cpu_online_mask, READ_ONCE(slow.cpu));
+	if (other >= nr_cpu_ids)
+		return false;
+	set_cpus_allowed_ptr(current, cpumask_of(other));
+	/* The drain is in its first pass, in the notifier, on the other CPU. */
+	while (!atomic_read(&slow.inflight) && atomic_read(&slow.calls) < 400)
+		cpu_relax();
+	return true;
 }
 
 static void dispatch_unregister_during_drain(struct kunit *test)
@@ -230,7 +258,11 @@ static void dispatch_unregister_during_drain(struct kunit *test)
 					  FIELD_PREP(AMD_GA_GALOG_ENT_CODE, 1));
 	/* Wait for the drain to be in the notifier, then unregister. */
 	slow_boost(true);
-	slow_wait_first_call();
+	if (!slow_wait_first_call()) {
+		slow_boost(false);
+		standin_exit(h);
+		kunit_skip(test, "needs a second CPU");
+	}
 	amd_ga_register_ga_log_notifier(NULL);
 	inflight = atomic_read(&slow.inflight);
 	WRITE_ONCE(slow.unregistered, true);
@@ -260,8 +292,10 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 	 * notifier still finds their records (and wakes stopped tasks,
 	 * harmlessly) until the VM is gone.
 	 */
-	for (v = 0; v < 8; v++)
+	for (v = 0; v < 8; v++) {
 		standin_stop_vcpu(h, v);
+		amd_ga_vcpu_del_irte(h->vcpus[v].rec, &h->vcpus[v].irte[0]);
+	}
 	memset(&slow, 0, sizeof(slow));
 	amd_ga_register_ga_log_notifier(slow_notifier);
 	for (i = 0; i < 400; i++) {
@@ -272,7 +306,11 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 					  FIELD_PREP(AMD_GA_GALOG_ENT_CODE, 1));
 	}
 	slow_boost(true);
-	slow_wait_first_call();
+	if (!slow_wait_first_call()) {
+		slow_boost(false);
+		standin_exit(h);
+		kunit_skip(test, "needs a second CPU");
+	}
 	/* The VM goes away while the drain looks its vCPUs up. */
 	amd_ga_vm_destroy(h->vm);
 	h->vm = NULL;
@@ -284,6 +322,7 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 	total = atomic64_read(&s->galog_wakes) + atomic64_read(&s->galog_stale_tags);
 	KUNIT_EXPECT_EQ(test, total, 400ULL);
 	KUNIT_EXPECT_GT(test, atomic64_read(&s->galog_stale_tags), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&slow.bad_record), 0);
 	kunit_info(test, "%lld woken before teardown, %lld stale after\n",
 		   atomic64_read(&s->galog_wakes), atomic64_read(&s->galog_stale_tags));
 	standin_exit(h);
