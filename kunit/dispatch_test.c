@@ -177,18 +177,29 @@ static struct {
 	atomic_t inflight;
 	atomic_t calls;
 	atomic_t after_unregister;
+	atomic_t bad_record;
 	bool unregistered;
 	int cpu;
 } slow;
 
 static int slow_notifier(u32 ga_tag)
 {
+	struct amd_ga_vcpu *rec;
+
 	atomic_inc(&slow.inflight);
 	WRITE_ONCE(slow.cpu, raw_smp_processor_id());
 	if (READ_ONCE(slow.unregistered))
 		atomic_inc(&slow.after_unregister);
 	atomic_inc(&slow.calls);
+	/*
+	 * Hold the record across the delay, as a consumer holds it from
+	 * lookup to wake: it must stay valid even if its VM is destroyed
+	 * meanwhile (KASAN reports it otherwise).
+	 */
+	rec = amd_ga_vcpu_lookup(ga_tag);
 	mdelay(1);
+	if (rec && READ_ONCE(rec->ga_tag) != ga_tag)
+		atomic_inc(&slow.bad_record);
 	atomic_dec(&slow.inflight);
 	return standin_notifier(ga_tag);
 }
@@ -281,8 +292,10 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 	 * notifier still finds their records (and wakes stopped tasks,
 	 * harmlessly) until the VM is gone.
 	 */
-	for (v = 0; v < 8; v++)
+	for (v = 0; v < 8; v++) {
 		standin_stop_vcpu(h, v);
+		amd_ga_vcpu_del_irte(h->vcpus[v].rec, &h->vcpus[v].irte[0]);
+	}
 	memset(&slow, 0, sizeof(slow));
 	amd_ga_register_ga_log_notifier(slow_notifier);
 	for (i = 0; i < 400; i++) {
@@ -309,6 +322,7 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 	total = atomic64_read(&s->galog_wakes) + atomic64_read(&s->galog_stale_tags);
 	KUNIT_EXPECT_EQ(test, total, 400ULL);
 	KUNIT_EXPECT_GT(test, atomic64_read(&s->galog_stale_tags), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&slow.bad_record), 0);
 	kunit_info(test, "%lld woken before teardown, %lld stale after\n",
 		   atomic64_read(&s->galog_wakes), atomic64_read(&s->galog_stale_tags));
 	standin_exit(h);

@@ -83,6 +83,22 @@ int amd_ga_register_ga_log_notifier(int (*notifier)(u32 ga_tag))
 EXPORT_SYMBOL_GPL(amd_ga_register_ga_log_notifier);
 
 /**
+ * amd_ga_dispatch_notifier() - the registered notifier
+ *
+ * The GA log drain reads it once per pass and calls it for every entry of
+ * the pass: the whole pass is one RCU read-side critical section, so an
+ * unregistration still waits for every call made through the value read.
+ *
+ * Context: under rcu_read_lock().
+ * Return: the notifier, or NULL when none is registered.
+ */
+amd_ga_notifier_fn amd_ga_dispatch_notifier(void)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "GA log notifier read outside RCU");
+	return READ_ONCE(amd_ga_notifier);
+}
+
+/**
  * amd_ga_dispatch_tag() - hand one GATag to the notifier
  * @ga_tag: the tag
  *
@@ -92,12 +108,11 @@ EXPORT_SYMBOL_GPL(amd_ga_register_ga_log_notifier);
  */
 int amd_ga_dispatch_tag(u32 ga_tag)
 {
-	int (*fn)(u32 ga_tag);
+	amd_ga_notifier_fn fn;
 
-	if (!(ga_tag >> AMD_GA_GATAG_VCPU_BITS))
+	if (!amd_ga_gatag_in_layout(ga_tag))
 		return -ERANGE;
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "GA log notifier called outside RCU");
-	fn = READ_ONCE(amd_ga_notifier);
+	fn = amd_ga_dispatch_notifier();
 	if (!fn)
 		return -ENODEV;
 	return fn(ga_tag);

@@ -38,7 +38,18 @@ struct amd_ga_vm {
 #define AMD_GA_VM_LEAF_SIZE	BIT(AMD_GA_VM_LEAF_BITS)
 #define AMD_GA_VM_DIR_SIZE	((AMD_GA_GATAG_MAX_VM_ID >> AMD_GA_VM_LEAF_BITS) + 1)
 
+/* The notifier as registered, or NULL; see amd_ga_dispatch_notifier(). */
+typedef int (*amd_ga_notifier_fn)(u32 ga_tag);
+
+amd_ga_notifier_fn amd_ga_dispatch_notifier(void);
 int amd_ga_dispatch_tag(u32 ga_tag);
+
+/* A tag whose VM ID is 0 (never allocated) lies outside the layout. */
+static inline bool amd_ga_gatag_in_layout(u32 ga_tag)
+{
+	return ga_tag >> AMD_GA_GATAG_VCPU_BITS;
+}
+
 unsigned int amd_ga_dispatch_recover(void);
 
 #endif /* AMD_GA_DISPATCH_H */

@@ -98,29 +98,31 @@ static void amd_ga_galog_account(struct amd_ga_iommu *iommu,
 		atomic64_add(p->unclaimed, &s->galog_unclaimed);
 }
 
-static void amd_ga_galog_entry(struct amd_ga_galog *gl, u64 e,
+static void amd_ga_galog_stale(struct amd_ga_galog *gl, u64 e,
 			       struct amd_ga_galog_pass *p)
 {
-	u32 code = FIELD_GET(AMD_GA_GALOG_ENT_CODE, e);
-	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
-	int ret;
+	p->stale++;
+	pr_info_ratelimited("%s: GA log entry for unknown GATag %#llx (device %#llx) skipped\n",
+			    gl->iommu->name, FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e),
+			    FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
+}
 
-	if (unlikely(code != AMD_GA_GALOG_CODE_GUEST_NR)) {
+/* Everything but a valid entry with a notifier to call: count and report. */
+static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
+					    struct amd_ga_galog_pass *p)
+{
+	u32 code = FIELD_GET(AMD_GA_GALOG_ENT_CODE, e);
+
+	if (!e) {
+		p->torn++;
+	} else if (code != AMD_GA_GALOG_CODE_GUEST_NR) {
 		p->bad_code++;
 		pr_warn_ratelimited("%s: GA log entry %#llx with event code %u skipped\n",
 				    gl->iommu->name, e, code);
-		return;
-	}
-	ret = amd_ga_dispatch_tag(tag);
-	if (likely(!ret)) {
-		p->wakes++;
-	} else if (ret == -ENODEV) {
-		p->unclaimed++;
+	} else if (!amd_ga_gatag_in_layout(FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e))) {
+		amd_ga_galog_stale(gl, e, p);
 	} else {
-		p->stale++;
-		pr_info_ratelimited("%s: GA log entry for unknown GATag %#x (device %#llx) skipped\n",
-				    gl->iommu->name, tag,
-				    FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
+		p->unclaimed++;
 	}
 }
 
@@ -135,7 +137,8 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
 	struct amd_ga_galog_pass p = {};
-	u32 head = gl->head, tail;
+	u32 head = gl->head, tail, tag;
+	amd_ga_notifier_fn fn;
 	u64 *slot, e;
 
 	lockdep_assert_held(&gl->drain_lock);
@@ -144,7 +147,9 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 	/* Entries before the tail are visible once the tail is. */
 	dma_rmb();
 
+	/* One read-side section per pass covers every notifier call in it. */
 	rcu_read_lock();
+	fn = amd_ga_dispatch_notifier();
 	while (head != tail && p.entries < budget) {
 		slot = &gl->buf[head / AMD_GA_GALOG_ENTRY_SIZE];
 		e = READ_ONCE(*slot);
@@ -153,11 +158,17 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 		WRITE_ONCE(*slot, 0);
 		head = (head + AMD_GA_GALOG_ENTRY_SIZE) & (AMD_GA_GALOG_BYTES - 1);
 		p.entries++;
-		if (unlikely(!e)) {
-			p.torn++;
+		tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
+		if (unlikely(FIELD_GET(AMD_GA_GALOG_ENT_CODE, e) !=
+			     AMD_GA_GALOG_CODE_GUEST_NR ||
+			     !amd_ga_gatag_in_layout(tag) || !fn)) {
+			amd_ga_galog_odd_entry(gl, e, &p);
 			continue;
 		}
-		amd_ga_galog_entry(gl, e, &p);
+		if (likely(!fn(tag)))
+			p.wakes++;
+		else
+			amd_ga_galog_stale(gl, e, &p);
 	}
 	rcu_read_unlock();
 
