@@ -99,6 +99,29 @@ static void galog_enable_programs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, amd_ga_galog_enable(iommu), -EBUSY);
 }
 
+/* The IOMMU enable sequence brings the GA log up on a vAPIC-capable IOMMU. */
+static void galog_iommu_enable_sequence(struct kunit *test)
+{
+	struct amd_ga_model *m = amd_ga_model_create(NULL, NULL);
+	struct amd_ga_iommu *iommu;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m));
+	iommu = &m->iommu;
+	KUNIT_EXPECT_EQ(test, amd_ga_iommu_enable(iommu, 0), 0);
+	KUNIT_ASSERT_NOT_NULL(test, iommu->galog);
+	KUNIT_EXPECT_TRUE(test, iommu->galog->run_seen);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AMD_GA_CTRL_GAM_EN, amd_ga_ctrl_get(iommu)),
+			AMD_GA_CTRL_GAM_VAPIC);
+	KUNIT_EXPECT_TRUE(test, amd_ga_ctrl_get(iommu) & AMD_GA_CTRL_GALOG_EN);
+	KUNIT_EXPECT_TRUE(test, amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
+			  AMD_GA_STATUS_GALOG_RUN);
+	KUNIT_EXPECT_EQ(test, amd_ga_iommu_disable(iommu), 0);
+	KUNIT_EXPECT_NULL(test, iommu->galog);
+	KUNIT_EXPECT_FALSE(test, amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
+			   AMD_GA_STATUS_GALOG_RUN);
+	amd_ga_model_destroy(m);
+}
+
 static void galog_enable_without_galogrun(struct kunit *test)
 {
 	struct standin_host *h = gt_host(test, 1, 1, false);
@@ -383,6 +406,7 @@ static void galog_two_cpus_posting(struct kunit *test)
 
 static struct kunit_case amd_ga_galog_cases[] = {
 	KUNIT_CASE(galog_enable_programs),
+	KUNIT_CASE(galog_iommu_enable_sequence),
 	KUNIT_CASE(galog_enable_without_galogrun),
 	KUNIT_CASE(galog_exactly_once),
 	KUNIT_CASE(galog_bounded_batches),

@@ -18,6 +18,7 @@
 #include "compat.h"
 #include "debugfs.h"
 #include "devtab.h"
+#include "galog.h"
 #include "iommu.h"
 
 /* Protects amd_ga_iommu_list and amd_ga_iommu_next_id. */
@@ -266,14 +267,22 @@ int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags)
 	 * The GA log is enabled here, once the command buffer runs and
 	 * before anyone can attach a table with guest-mode entries
 	 * (amd_ga_galog_enable()); a failure undoes the steps above.
+	 * Guest mode needs 128-bit IRTEs and GAMSup = vAPIC (QEMU has none).
 	 */
+	if (ga && amd_ga_has_vapic(iommu)) {
+		amd_ga_ctrl_update(iommu, 0, FIELD_PREP(AMD_GA_CTRL_GAM_EN,
+							AMD_GA_CTRL_GAM_VAPIC));
+		ret = amd_ga_galog_enable(iommu);
+		if (ret)
+			goto err_ctrl;
+	}
 
 	iommu->enabled = true;
 	return 0;
 
 err_ctrl:
-	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN |
-			   AMD_GA_CTRL_CMD_BUF_EN | AMD_GA_CTRL_GA_EN, 0);
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN | AMD_GA_CTRL_CMD_BUF_EN |
+			   AMD_GA_CTRL_GA_EN | AMD_GA_CTRL_GAM_EN, 0);
 	amd_ga_devtab_release(iommu);
 err_cmdq:
 	amd_ga_cmdq_destroy(iommu);
@@ -307,11 +316,12 @@ int amd_ga_iommu_disable(struct amd_ga_iommu *iommu)
 	 * The GA log is disabled here, while the command buffer still runs
 	 * (amd_ga_galog_disable()).
 	 */
+	amd_ga_galog_disable(iommu);
 
 	/* A timeout was reported; the queue then keeps its semaphore page. */
 	amd_ga_cmdq_sync(iommu);
-	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN |
-			   AMD_GA_CTRL_CMD_BUF_EN | AMD_GA_CTRL_GA_EN, 0);
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN | AMD_GA_CTRL_CMD_BUF_EN |
+			   AMD_GA_CTRL_GA_EN | AMD_GA_CTRL_GAM_EN, 0);
 	amd_ga_devtab_release(iommu);
 	amd_ga_cmdq_destroy(iommu);
 	iommu->enabled = false;
