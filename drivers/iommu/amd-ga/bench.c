@@ -521,7 +521,7 @@ static int bench_wake(void)
 	struct bench_sleeper *s = NULL;
 	struct amd_ga_modelenv *e;
 	struct amd_ga_vm *vm;
-	unsigned int r, i, cpu;
+	unsigned int r, i, cpu, poster;
 	u64 *lat[2], *lat_notify;
 	int ret;
 
@@ -543,7 +543,9 @@ static int bench_wake(void)
 		goto out_env;
 	}
 	/* The sleeper runs on another CPU than the poster (this thread). */
-	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	poster = raw_smp_processor_id();
+	set_cpus_allowed_ptr(current, cpumask_of(poster));
+	cpu = cpumask_any_but(cpu_online_mask, poster);
 	for (i = 0; i < 2; i++) {
 		s[i].e = e;
 		s[i].ga = i == 1;
@@ -626,6 +628,7 @@ out_threads:
 	amd_ga_vm_destroy(vm);
 out_env:
 	amd_ga_modelenv_exit(e);
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
 	synchronize_rcu();
 	for (i = 0; s && i < 2; i++)
 		if (s[i].page)
