@@ -256,7 +256,7 @@ void amd_ga_galog_process(struct amd_ga_galog *gl)
 			gl->needs_recovery = false;
 			if (READ_ONCE(gl->recovery)) {
 				atomic64_inc(&iommu->stats.galog_recoveries);
-				atomic64_add(amd_ga_dispatch_recover(),
+				atomic64_add(amd_ga_dispatch_recover(NULL),
 					     &iommu->stats.galog_recovery_wakes);
 			}
 		}
