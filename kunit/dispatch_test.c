@@ -163,7 +163,7 @@ static void dispatch_recover_blocked(struct kunit *test)
 	amd_ga_vapic_irr_set(h->vcpus[2].page, STANDIN_VEC_BASE + 1);
 	amd_ga_vapic_irr_set(h->vcpus[5].page, STANDIN_VEC_BASE);
 	atomic64_add(2, &h->posted);
-	woken = amd_ga_dispatch_recover();
+	woken = amd_ga_dispatch_recover(NULL);
 	KUNIT_EXPECT_EQ(test, woken, 2U);
 	KUNIT_EXPECT_EQ(test, standin_settle(h, 5000), 0U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[2].wakes), 1);

@@ -16,16 +16,23 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/export.h>
+#include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/mem_encrypt.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/stddef.h>
 
 #include "debugfs.h"
+#include "devtab.h"
 #include "gatag.h"
 #include "hw.h"
 #include "iommu.h"
+#include "irt.h"
+#include "irte.h"
 
 #define AMD_GA_DEBUGFS_MODE	0400
 
@@ -287,6 +294,131 @@ static int amd_ga_galog_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(amd_ga_galog);
 
+/* One decoded IRTE, on one line, after its index. */
+static void amd_ga_show_irte(struct seq_file *m, unsigned int index,
+			     const struct amd_ga_irte *e, bool ga)
+{
+	struct amd_ga_irte_fields f;
+	u32 vm, vcpu;
+
+	if (ga)
+		amd_ga_irte_decode(e, &f);
+	else
+		amd_ga_irte32_decode(e->lo, &f);
+	seq_printf(m, "  %3u ", index);
+	switch (f.mode) {
+	case AMD_GA_IRTE_DISABLED:
+		seq_puts(m, "disabled");
+		break;
+	case AMD_GA_IRTE_REMAPPED:
+		seq_printf(m, "remapped vector %#x dest %#x int_type %u dm %d rq_eoi %d",
+			   f.remap.vector, f.remap.dest, f.remap.int_type,
+			   f.remap.dest_logical, f.remap.rq_eoi);
+		break;
+	case AMD_GA_IRTE_GUEST:
+		amd_ga_gatag_decode(&amd_ga_gatag_default, f.guest.ga_tag, &vm,
+				    &vcpu);
+		seq_printf(m, "guest vector %#x dest %#x gatag %#010x vm %u vcpu %u is_run %d ga_log_intr %d backing %#llx",
+			   f.guest.vector, f.guest.dest, f.guest.ga_tag, vm,
+			   vcpu, f.guest.is_run, f.guest.ga_log_intr,
+			   f.guest.ga_root_pa);
+		break;
+	}
+	if (f.rsvd_set)
+		seq_puts(m, " RESERVED-BITS-SET");
+	if (ga)
+		seq_printf(m, " [%016llx:%016llx]\n", e->hi, e->lo);
+	else
+		seq_printf(m, " [%08llx]\n", e->lo);
+}
+
+/*
+ * Copy the interrupt qword of @devid's DTE and, if it points at a table,
+ * the table, under the device table lock. An IRT is freed only after the
+ * DTEs stop pointing at it, which takes that lock, so the copy never reads
+ * a freed table. Entries are read one by one: a writer holding only the
+ * table lock may change one meanwhile, and the copy then shows either
+ * value of it.
+ */
+static unsigned int amd_ga_irt_snapshot(struct amd_ga_devtab *dt, u16 devid,
+					bool ga, u64 *dte2,
+					struct amd_ga_irte *copy)
+{
+	unsigned int i, nr = 0;
+	unsigned long flags;
+	phys_addr_t root;
+	void *table;
+
+	raw_spin_lock_irqsave(&dt->lock, flags);
+	*dte2 = READ_ONCE(dt->entries[(size_t)devid * AMD_GA_DTE_QWORDS +
+				      AMD_GA_DTE_IRQ_QWORD]);
+	root = *dte2 & AMD_GA_DTE2_INT_TAB_ROOT;
+	if ((*dte2 & AMD_GA_DTE2_IV) && root &&
+	    FIELD_GET(AMD_GA_DTE2_INT_CTL, *dte2) == AMD_GA_DTE_INT_CTL_REMAP) {
+		nr = min_t(unsigned int, AMD_GA_IRT_ENTRIES,
+			   1U << FIELD_GET(AMD_GA_DTE2_INT_TAB_LEN, *dte2));
+		table = phys_to_virt(__sme_clr(root));
+		for (i = 0; i < nr; i++) {
+			if (ga) {
+				struct amd_ga_irte *e = table;
+
+				copy[i].lo = READ_ONCE(e[i].lo);
+				copy[i].hi = READ_ONCE(e[i].hi);
+			} else {
+				copy[i].lo = READ_ONCE(((u32 *)table)[i]);
+				copy[i].hi = 0;
+			}
+		}
+	}
+	raw_spin_unlock_irqrestore(&dt->lock, flags);
+	return nr;
+}
+
+/*
+ * The interrupt remapping tables of the devices amd-ga owns on this IOMMU,
+ * as the IOMMU reaches them: through the device table. Only non-zero
+ * entries are listed.
+ */
+static int amd_ga_irt_show(struct seq_file *m, void *unused)
+{
+	struct amd_ga_iommu *iommu = m->private;
+	struct amd_ga_devtab *dt = iommu->devtab;
+	bool ga = amd_ga_iommu_irte_128(iommu);
+	struct amd_ga_irte *copy;
+	unsigned int devid, nr, i;
+	u64 dte2;
+
+	if (!dt) {
+		seq_puts(m, "interrupt remapping is not enabled\n");
+		return 0;
+	}
+	copy = kmalloc_array(AMD_GA_IRT_ENTRIES, sizeof(*copy), GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	seq_printf(m, "format %s\n", ga ? "128-bit" : "32-bit");
+	for (devid = 0; ; devid++) {
+		/* The owned set may change between two devices; fine here. */
+		devid = find_next_bit(dt->owned, AMD_GA_DEVTAB_ENTRIES, devid);
+		if (devid >= AMD_GA_DEVTAB_ENTRIES)
+			break;
+		nr = amd_ga_irt_snapshot(dt, devid, ga, &dte2, copy);
+		seq_printf(m, "device %02x:%02x.%x dte_irq %#018llx",
+			   devid >> 8, (devid >> 3) & 0x1f, devid & 0x7, dte2);
+		if (!nr) {
+			seq_puts(m, " no table\n");
+			continue;
+		}
+		seq_printf(m, " entries %u root %#llx\n", nr,
+			   dte2 & AMD_GA_DTE2_INT_TAB_ROOT);
+		for (i = 0; i < nr; i++)
+			if (copy[i].lo || copy[i].hi)
+				amd_ga_show_irte(m, i, &copy[i], ga);
+	}
+	kfree(copy);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(amd_ga_irt);
+
 static int amd_ga_gatag_layout_show(struct seq_file *m, void *unused)
 {
 	const struct amd_ga_gatag_layout *l = &amd_ga_gatag_default;
@@ -343,6 +475,8 @@ void amd_ga_debugfs_add_iommu(struct amd_ga_iommu *iommu)
 			    &amd_ga_galog_fops);
 	debugfs_create_file("counters", AMD_GA_DEBUGFS_MODE, dir, iommu,
 			    &amd_ga_counters_fops);
+	if (iommu->enabled)
+		amd_ga_debugfs_add_irt(iommu);
 }
 
 /**
@@ -367,6 +501,51 @@ void amd_ga_debugfs_remove_iommu(struct amd_ga_iommu *iommu)
 	if (!--amd_ga_debugfs_users) {
 		debugfs_remove(amd_ga_debugfs_root);
 		amd_ga_debugfs_root = NULL;
+	}
+	mutex_unlock(&amd_ga_debugfs_lock);
+}
+
+/**
+ * amd_ga_debugfs_add_irt() - create an IOMMU's "irt" file
+ * @iommu: the instance, interrupt remapping just enabled
+ *
+ * The file reads the device table, which exists only while interrupt
+ * remapping is enabled: amd_ga_iommu_enable() creates the file once the
+ * table is in place and amd_ga_iommu_disable() removes it before the
+ * table goes. Nothing happens for an IOMMU not registered yet; its
+ * registration creates the file then.
+ *
+ * Context: process context; may sleep.
+ */
+void amd_ga_debugfs_add_irt(struct amd_ga_iommu *iommu)
+{
+	mutex_lock(&amd_ga_debugfs_lock);
+	if (iommu->debugfs)
+		debugfs_create_file("irt", AMD_GA_DEBUGFS_MODE, iommu->debugfs,
+				    iommu, &amd_ga_irt_fops);
+	mutex_unlock(&amd_ga_debugfs_lock);
+}
+
+/**
+ * amd_ga_debugfs_remove_irt() - remove an IOMMU's "irt" file
+ * @iommu: the instance, about to disable interrupt remapping
+ *
+ * Returns once no reader is inside the file, so the device table may be
+ * freed afterwards.
+ *
+ * Context: process context; may sleep.
+ */
+void amd_ga_debugfs_remove_irt(struct amd_ga_iommu *iommu)
+{
+	struct dentry *d;
+
+	mutex_lock(&amd_ga_debugfs_lock);
+	if (iommu->debugfs && !IS_ERR(iommu->debugfs)) {
+		d = debugfs_lookup("irt", iommu->debugfs);
+		if (!IS_ERR_OR_NULL(d)) {
+			debugfs_remove(d);
+			dput(d);
+		}
 	}
 	mutex_unlock(&amd_ga_debugfs_lock);
 }

@@ -10,6 +10,9 @@
  *	amd-ga/<iommu>/galog		GA log registers, head, tail, pending
  *	amd-ga/<iommu>/counters		struct amd_ga_stats, one "name value"
  *					line per counter
+ *	amd-ga/<iommu>/irt		the interrupt remapping tables of the
+ *					devices amd-ga owns, decoded (while
+ *					interrupt remapping is enabled)
  */
 #ifndef AMD_GA_DEBUGFS_H
 #define AMD_GA_DEBUGFS_H
@@ -22,6 +25,8 @@ struct amd_ga_iommu;
 
 void amd_ga_debugfs_add_iommu(struct amd_ga_iommu *iommu);
 void amd_ga_debugfs_remove_iommu(struct amd_ga_iommu *iommu);
+void amd_ga_debugfs_add_irt(struct amd_ga_iommu *iommu);
+void amd_ga_debugfs_remove_irt(struct amd_ga_iommu *iommu);
 
 unsigned int amd_ga_stats_nr(void);
 const char *amd_ga_stats_name(unsigned int i);

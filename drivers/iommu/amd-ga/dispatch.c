@@ -385,6 +385,7 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_destroy);
 
 /**
  * amd_ga_dispatch_recover() - wake every blocked vCPU with a pending vector
+ * @checked: if not NULL, set to the number of vCPUs re-checked
  *
  * After the GA log dropped entries (overflow, torn slots) nobody knows
  * which blocked vCPUs lost their wakeup. Every blocked vCPU whose IRR
@@ -394,10 +395,10 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_destroy);
  *
  * Return: the number of vCPUs handed to the notifier successfully.
  */
-unsigned int amd_ga_dispatch_recover(void)
+unsigned int amd_ga_dispatch_recover(unsigned int *checked)
 {
+	unsigned int woken = 0, seen = 0;
 	struct amd_ga_vcpu *vcpu;
-	unsigned int woken = 0;
 	struct amd_ga_vm *vm;
 	u32 i;
 
@@ -406,6 +407,7 @@ unsigned int amd_ga_dispatch_recover(void)
 		for (i = 0; i < vm->max_vcpus; i++) {
 			rcu_read_lock();
 			vcpu = rcu_dereference(vm->vcpus[i]);
+			seen += !!vcpu;
 			if (vcpu && amd_ga_vcpu_needs_wake(vcpu) &&
 			    !amd_ga_dispatch_tag(vcpu->ga_tag))
 				woken++;
@@ -414,5 +416,7 @@ unsigned int amd_ga_dispatch_recover(void)
 		cond_resched();
 	}
 	mutex_unlock(&amd_ga_registry_lock);
+	if (checked)
+		*checked = seen;
 	return woken;
 }

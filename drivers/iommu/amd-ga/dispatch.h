@@ -50,6 +50,6 @@ static inline bool amd_ga_gatag_in_layout(u32 ga_tag)
 	return ga_tag >> AMD_GA_GATAG_VCPU_BITS;
 }
 
-unsigned int amd_ga_dispatch_recover(void);
+unsigned int amd_ga_dispatch_recover(unsigned int *checked);
 
 #endif /* AMD_GA_DISPATCH_H */

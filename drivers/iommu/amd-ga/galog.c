@@ -32,6 +32,7 @@
 #include "dispatch.h"
 #include "galog.h"
 #include "iommu.h"
+#include "trace.h"
 
 /* GALogRun after GALogEn: real hardware takes well under this. */
 #define AMD_GA_GALOG_RUN_TIMEOUT_US	100000
@@ -112,18 +113,26 @@ static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
 					    struct amd_ga_galog_pass *p)
 {
 	u32 code = FIELD_GET(AMD_GA_GALOG_ENT_CODE, e);
+	enum amd_ga_miss_reason why;
 
 	if (!e) {
+		why = AMD_GA_MISS_TORN;
 		p->torn++;
 	} else if (code != AMD_GA_GALOG_CODE_GUEST_NR) {
+		why = AMD_GA_MISS_BAD_CODE;
 		p->bad_code++;
 		pr_warn_ratelimited("%s: GA log entry %#llx with event code %u skipped\n",
 				    gl->iommu->name, e, code);
 	} else if (!amd_ga_gatag_in_layout(FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e))) {
+		why = AMD_GA_MISS_BAD_TAG;
 		amd_ga_galog_stale(gl, e, p);
 	} else {
+		why = AMD_GA_MISS_NO_NOTIFIER;
 		p->unclaimed++;
 	}
+	trace_amd_ga_dispatch_miss(gl->iommu, FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e),
+				   FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e), code,
+				   why);
 }
 
 /*
@@ -165,10 +174,19 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 			amd_ga_galog_odd_entry(gl, e, &p);
 			continue;
 		}
-		if (likely(!fn(tag)))
+		if (likely(!fn(tag))) {
+			trace_amd_ga_galog_entry(iommu, tag,
+						 tag >> AMD_GA_GATAG_VCPU_BITS,
+						 tag & AMD_GA_GATAG_VCPU_MASK,
+						 FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
 			p.wakes++;
-		else
+		} else {
+			trace_amd_ga_dispatch_miss(iommu, tag,
+						   FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e),
+						   AMD_GA_GALOG_CODE_GUEST_NR,
+						   AMD_GA_MISS_STALE_TAG);
 			amd_ga_galog_stale(gl, e, &p);
+		}
 	}
 	rcu_read_unlock();
 
@@ -179,6 +197,7 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 	wmb();
 	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_HEAD, head);
 	gl->head = head;
+	trace_amd_ga_galog_batch(iommu, p.entries, head, tail);
 	if (p.torn) {
 		gl->needs_recovery = true;
 		pr_warn_ratelimited("%s: %u GA log slots between head and tail stayed empty\n",
@@ -209,17 +228,23 @@ static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
 static void amd_ga_galog_restart(struct amd_ga_galog *gl)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
+	int err = 0;
 
-	if (!amd_ga_galog_wait_run(gl, false))
+	if (!amd_ga_galog_wait_run(gl, false)) {
+		err = -ETIMEDOUT;
 		pr_warn_ratelimited("%s: GA log still running after overflow; restarting anyway\n",
 				    iommu->name);
+	}
 	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GALOG_EN, 0);
 	amd_ga_write(iommu, AMD_GA_MMIO_STATUS, AMD_GA_STATUS_GALOG_OVERFLOW);
 	amd_ga_ctrl_update(iommu, 0, AMD_GA_CTRL_GALOG_EN);
 	atomic64_inc(&iommu->stats.galog_restarts);
-	if (gl->run_seen && !amd_ga_galog_wait_run(gl, true))
+	if (gl->run_seen && !amd_ga_galog_wait_run(gl, true)) {
+		err = -ETIMEDOUT;
 		pr_warn_ratelimited("%s: GA log did not restart (GALogRun stays 0)\n",
 				    iommu->name);
+	}
+	trace_amd_ga_galog_restart(iommu, err);
 }
 
 /**
@@ -245,6 +270,8 @@ void amd_ga_galog_process(struct amd_ga_galog *gl)
 			amd_ga_write(iommu, AMD_GA_MMIO_STATUS, pend);
 		amd_ga_galog_drain_all(gl);
 		if (pend & AMD_GA_STATUS_GALOG_OVERFLOW) {
+			trace_amd_ga_galog_overflow(iommu, pend, gl->head,
+						    amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL));
 			atomic64_inc(&iommu->stats.galog_overflows);
 			pr_warn_ratelimited("%s: GA log overflow: restarting it and re-checking blocked vCPUs\n",
 					    iommu->name);
@@ -255,9 +282,12 @@ void amd_ga_galog_process(struct amd_ga_galog *gl)
 		if (gl->needs_recovery) {
 			gl->needs_recovery = false;
 			if (READ_ONCE(gl->recovery)) {
+				unsigned int checked, woken;
+
+				woken = amd_ga_dispatch_recover(&checked);
+				trace_amd_ga_galog_recovery(iommu, checked, woken);
 				atomic64_inc(&iommu->stats.galog_recoveries);
-				atomic64_add(amd_ga_dispatch_recover(),
-					     &iommu->stats.galog_recovery_wakes);
+				atomic64_add(woken, &iommu->stats.galog_recovery_wakes);
 			}
 		}
 	} while (pend);

@@ -278,6 +278,7 @@ int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags)
 	}
 
 	iommu->enabled = true;
+	amd_ga_debugfs_add_irt(iommu);
 	return 0;
 
 err_ctrl:
@@ -318,6 +319,8 @@ int amd_ga_iommu_disable(struct amd_ga_iommu *iommu)
 	 */
 	amd_ga_galog_disable(iommu);
 
+	/* No debugfs reader may see the device table go. */
+	amd_ga_debugfs_remove_irt(iommu);
 	/* A timeout was reported; the queue then keeps its semaphore page. */
 	amd_ga_cmdq_sync(iommu);
 	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN | AMD_GA_CTRL_CMD_BUF_EN |

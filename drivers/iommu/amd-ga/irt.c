@@ -24,6 +24,7 @@
 #include "devtab.h"
 #include "iommu.h"
 #include "irt.h"
+#include "trace.h"
 
 static size_t amd_ga_irt_bytes(bool ga)
 {
@@ -473,7 +474,7 @@ int amd_ga_irte_write(const struct amd_ga_irte_ref *ref,
 	struct amd_ga_irte old;
 	struct amd_ga_irt *irt;
 	unsigned long flags;
-	bool live;
+	bool live, inval;
 	int ret;
 
 	ret = amd_ga_ref_check(ref, true);
@@ -497,10 +498,13 @@ int amd_ga_irte_write(const struct amd_ga_irte_ref *ref,
 	ret = amd_ga_irte_store(irt, ref->index, irte, &old);
 	live = irt->attached;
 	raw_spin_unlock_irqrestore(irt->lock, flags);
+	if (ret)
+		return ret;
 
-	if (!ret && live && amd_ga_irte_needs_inval(&old, irte))
-		ret = amd_ga_irt_invalidate(irt);
-	return ret;
+	inval = live && amd_ga_irte_needs_inval(&old, irte);
+	trace_amd_ga_irte_write(ref->iommu, irt->devids[0], ref->index, &old,
+				irte, inval);
+	return inval ? amd_ga_irt_invalidate(irt) : 0;
 }
 EXPORT_SYMBOL_GPL(amd_ga_irte_write);
 
@@ -525,7 +529,7 @@ int amd_ga_irte32_write(const struct amd_ga_irte_ref *ref, u32 val)
 	struct amd_ga_irt *irt;
 	unsigned long flags;
 	u32 *slot, old;
-	bool live;
+	bool live, inval;
 	int ret;
 
 	ret = amd_ga_ref_check(ref, false);
@@ -548,9 +552,10 @@ int amd_ga_irte32_write(const struct amd_ga_irte_ref *ref, u32 val)
 	raw_spin_unlock_irqrestore(irt->lock, flags);
 	atomic64_inc(&irt->iommu->stats.irte_writes);
 
-	if (live && amd_ga_irte32_needs_inval(old, val))
-		return amd_ga_irt_invalidate(irt);
-	return 0;
+	inval = live && amd_ga_irte32_needs_inval(old, val);
+	trace_amd_ga_irte32_write(ref->iommu, irt->devids[0], ref->index, old,
+				  val, inval);
+	return inval ? amd_ga_irt_invalidate(irt) : 0;
 }
 EXPORT_SYMBOL_GPL(amd_ga_irte32_write);
 
@@ -657,6 +662,9 @@ int amd_ga_irte_update_run(const struct amd_ga_irte_ref *ref, bool is_run,
 		goto out;
 	}
 	ret = amd_ga_irte_store(irt, ref->index, &new, &old);
+	if (!ret)
+		trace_amd_ga_irte_write(ref->iommu, irt->devids[0], ref->index,
+					&old, &new, false);
 out:
 	raw_spin_unlock_irqrestore(irt->lock, flags);
 	return ret;
