@@ -41,4 +41,56 @@ void *amd_ga_vcpu_priv(const struct amd_ga_vcpu *vcpu);
 
 /* Guest-mode IRTE activation and the per-vCPU hot path */
 
+struct amd_ga_posted;
+
+/**
+ * struct amd_ga_pi_data - post a host IRQ to a vCPU, or keep it remapped
+ * @vapic_addr: physical address of the vCPU's vAPIC backing page, 4 KiB
+ *	aligned, with the SME C-bit when memory encryption is on
+ * @ga_tag: GATag copied into GA log entries; its VM field must not be 0
+ * @vector: guest vector, 0..255
+ * @cpu: host physical APIC ID of the pCPU the vCPU runs on, or -1 if it
+ *	does not run (IsRun follows from a valid @cpu)
+ * @ga_log_intr: with @cpu < 0: write a GA log entry for each interrupt
+ *	(the vCPU is blocking); ignored with a valid @cpu
+ * @is_guest_mode: true to post; false to keep the IRTE remapped to the
+ *	host while the caller still tracks it
+ * @prev_ga_tag: out: the GATag the IRTE carried if it was in guest mode
+ *	before the call, else 0 (what callers before v6.17 used to find the
+ *	vCPU list that held the IRTE)
+ * @ir_data: out: the IRTE's cookie for amd_ga_update_ga() and friends
+ *
+ * The fields and their meaning are those of v6.17's struct
+ * amd_iommu_pi_data, plus @prev_ga_tag.
+ */
+struct amd_ga_pi_data {
+	u64 vapic_addr;
+	u32 ga_tag;
+	u32 vector;
+	int cpu;
+	bool ga_log_intr;
+	bool is_guest_mode;
+	u32 prev_ga_tag;
+	void *ir_data;
+};
+
+bool amd_ga_irq_posting_available(void);
+struct amd_ga_posted *amd_ga_irq_get_posted(unsigned int host_irq);
+int amd_ga_irq_set_vcpu_affinity(unsigned int host_irq,
+				 struct amd_ga_pi_data *pi);
+
+/* Upstream-shaped (v6.17) per-IRTE entry points, on the cookie. */
+int amd_ga_activate_guest_mode(void *data, int cpu, bool ga_log_intr);
+int amd_ga_deactivate_guest_mode(void *data);
+int amd_ga_update_ga(void *data, int cpu, bool ga_log_intr);
+
+/* Per vCPU: its list of posted IRTEs and the load/put/blocking hot path. */
+int amd_ga_vcpu_attach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
+			    u32 vector);
+int amd_ga_vcpu_detach_irte(struct amd_ga_vcpu *vcpu,
+			    struct amd_ga_posted *p);
+int amd_ga_vcpu_load(struct amd_ga_vcpu *vcpu, u32 apic_id);
+int amd_ga_vcpu_put(struct amd_ga_vcpu *vcpu);
+int amd_ga_vcpu_blocking(struct amd_ga_vcpu *vcpu);
+
 #endif /* _LINUX_AMD_GA_H */

@@ -39,9 +39,12 @@ struct amd_ga_vcpu_irte {
  * @idx: vCPU index inside the VM; immutable
  * @ga_tag: GATag of the vCPU (VM ID and @idx); immutable
  * @priv: the hypervisor's vCPU (struct kvm_vcpu for kvm_amd); immutable
- * @lock: protects @blocked, @backing and @irtes. A raw spinlock taken
- *	with interrupts off: vCPU load/put/blocking run in scheduler paths
- *	with interrupts disabled, also on PREEMPT_RT. Nothing sleeps under it.
+ * @lock: protects @running, @apic_id, @blocked, @backing and @irtes. A
+ *	raw spinlock taken with interrupts off: vCPU load/put/blocking run in
+ *	scheduler paths with interrupts disabled, also on PREEMPT_RT. Nothing
+ *	sleeps under it.
+ * @running: the vCPU runs on @apic_id: its IRTEs have IsRun = 1
+ * @apic_id: host physical APIC ID of the pCPU it runs or last ran on
  * @blocked: the vCPU is blocking: its IRTEs have IsRun = 0 and
  *	GALogIntr = 1 and it re-checks its IRR before sleeping
  * @backing: kernel address of the vAPIC backing page, or NULL
@@ -59,6 +62,8 @@ struct amd_ga_vcpu {
 	void *priv;
 
 	raw_spinlock_t lock;
+	bool running;
+	u32 apic_id;
 	bool blocked;
 	void *backing;
 	struct list_head irtes;

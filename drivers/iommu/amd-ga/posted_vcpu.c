@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The per-vCPU side of posted IRTEs: attaching an IRTE to a vCPU record
+ * (and moving it to another), and the load/put/blocking hot path that
+ * updates every attached IRTE with one cmpxchg16b each and no command
+ * queue traffic.
+ *
+ * Locking: a posted IRTE's lock, then a vCPU's lock (two vCPU locks, for
+ * a move, in address order). The hot path takes only the vCPU's lock:
+ * while an IRTE is on a vCPU's list, that lock serialises every store to
+ * it, and whoever changes its route or its list holds both.
+ *
+ * Semantics are v6.17's: load sets IsRun = 1 and Destination and clears
+ * GALogIntr; put clears IsRun and GALogIntr (a preempted vCPU never gets
+ * GA log interrupts); blocking clears IsRun and sets GALogIntr before the
+ * caller re-checks its IRR, so an interrupt arriving after that check
+ * produces a GA log entry and a wake-up.
+ */
+#include <linux/amd-ga.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/io.h>
+#include <linux/lockdep.h>
+#include <linux/mem_encrypt.h>
+#include <linux/mm.h>
+
+#include "posted.h"
+
+/* Lock two different vCPU records, in address order. */
+static void amd_ga_vcpu_double_lock(struct amd_ga_vcpu *a, struct amd_ga_vcpu *b)
+	__acquires(&a->lock) __acquires(&b->lock)
+{
+	if (a > b)
+		swap(a, b);
+	raw_spin_lock(&a->lock);
+	raw_spin_lock_nested(&b->lock, SINGLE_DEPTH_NESTING);
+}
+
+static void amd_ga_vcpu_double_unlock(struct amd_ga_vcpu *a,
+				      struct amd_ga_vcpu *b)
+	__releases(&a->lock) __releases(&b->lock)
+{
+	raw_spin_unlock(&a->lock);
+	raw_spin_unlock(&b->lock);
+}
+
+/* The IRTE as the vCPU's current run state wants it. */
+static int amd_ga_vcpu_write_route(struct amd_ga_vcpu *vcpu,
+				   struct amd_ga_posted *p)
+{
+	lockdep_assert_held(&vcpu->lock);
+	return amd_ga_posted_write_guest(p, vcpu->running, vcpu->apic_id,
+					 vcpu->blocked);
+}
+
+/* Does the entry as stored carry @route? */
+static bool amd_ga_posted_on_route(const struct amd_ga_posted *p,
+				   const struct amd_ga_posted_route *route)
+{
+	return amd_ga_posted_guest(p) &&
+	       (p->irte.hi & AMD_GA_IRTE_HI_GA_ROOT) ==
+	       (route->vapic_pa & AMD_GA_IRTE_HI_GA_ROOT) &&
+	       FIELD_GET(AMD_GA_IRTE_HI_VECTOR, p->irte.hi) == route->vector &&
+	       FIELD_GET(AMD_GA_IRTE_LO_GATAG, p->irte.lo) == route->ga_tag;
+}
+
+/*
+ * The body of amd_ga_vcpu_attach_irte(), with @p's lock, @vcpu's lock and
+ * (for a move) @from's lock held. On success @old is the route the entry
+ * left and @kick says whether its vector was left pending there.
+ */
+static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
+				     struct amd_ga_vcpu *from,
+				     struct amd_ga_posted *p, u32 vector,
+				     struct amd_ga_posted_route *old,
+				     bool *kick)
+{
+	struct amd_ga_posted_route route;
+	bool was_guest, was_routed;
+	int ret;
+
+	lockdep_assert_held(&p->lock);
+	lockdep_assert_held(&vcpu->lock);
+	if (p->dead)
+		return -ENODEV;
+	if (p->claimed)
+		return -EBUSY;
+	if (from == vcpu && p->route.vector == vector)
+		return -EEXIST;
+	if (!vcpu->backing)
+		return -EINVAL;
+	ret = amd_ga_posted_check_route(__sme_set(virt_to_phys(vcpu->backing)),
+					vector, vcpu->ga_tag, &route);
+	if (ret)
+		return ret;
+	if (vcpu->running && !p->xt && vcpu->apic_id > AMD_GA_DEST8_MAX)
+		return -ERANGE;
+
+	*old = p->route;
+	was_guest = amd_ga_posted_guest(p);
+	was_routed = p->routed;
+	p->route = route;
+	p->routed = true;
+	ret = amd_ga_vcpu_write_route(vcpu, p);
+	if (!amd_ga_posted_on_route(p, &route)) {
+		/* Not even stored: leave everything as it was. */
+		p->route = *old;
+		p->routed = was_routed;
+		return ret;
+	}
+	if (from != vcpu) {
+		if (from) {
+			list_del(&p->vnode.node);
+			from->nr_irtes--;
+		}
+		list_add_tail(&p->vnode.node, &vcpu->irtes);
+		vcpu->nr_irtes++;
+		WRITE_ONCE(p->vnode.vcpu, vcpu);
+	}
+	p->vnode.vector = vector;
+	*kick = was_guest &&
+		(old->vapic != route.vapic || old->vector != vector) &&
+		amd_ga_posted_route_pending(old);
+	return ret;
+}
+
+/**
+ * amd_ga_vcpu_attach_irte() - post an IRTE to a vCPU
+ * @vcpu: the vCPU record; its backing page must be set
+ *	(amd_ga_vcpu_set_backing())
+ * @p: the posted IRTE (amd_ga_irq_get_posted())
+ * @vector: the guest vector
+ *
+ * Puts the IRTE in guest mode on @vcpu's backing page with @vcpu's GATag
+ * and @vector, in @vcpu's current run state (IsRun and Destination if it
+ * runs, GALogIntr if it blocks), and adds it to @vcpu's list so that
+ * load/put/blocking keep it current. An IRTE attached to another vCPU
+ * moves: both lists and the entry change under both vCPUs' locks, so
+ * neither vCPU's hot path ever sees it half-moved. Afterwards the old
+ * route's vCPU is woken if an interrupt was left in its IRR during the
+ * move (see posted.c).
+ *
+ * Context: process context, no raw spinlock held (it may call the GA log
+ * notifier); waits (bounded) for the IRTE invalidation.
+ * Return: 0; -EINVAL for a bad @p or @vcpu, no backing page, or a GATag
+ * with VM field 0; -ERANGE for a vector above 255 or a pCPU the table
+ * cannot hold; -EEXIST if @p is attached to @vcpu with @vector already;
+ * -ENODEV if the owner destroyed @p; -EBUSY if a per-IRTE consumer holds
+ * it; the IRT store's error. On error nothing changed.
+ */
+int amd_ga_vcpu_attach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
+			    u32 vector)
+{
+	struct amd_ga_posted_route old = {};
+	struct amd_ga_vcpu *from;
+	unsigned long flags;
+	bool kick = false;
+	int ret;
+
+	if (!vcpu || !amd_ga_posted_get(p))
+		return -EINVAL;
+	if (vector > AMD_GA_VECTOR_MAX)
+		return -ERANGE;
+
+	raw_spin_lock_irqsave(&p->lock, flags);
+	from = p->vnode.vcpu;
+	if (!from || from == vcpu) {
+		raw_spin_lock(&vcpu->lock);
+		ret = amd_ga_vcpu_attach_locked(vcpu, from, p, vector, &old, &kick);
+		raw_spin_unlock(&vcpu->lock);
+	} else {
+		amd_ga_vcpu_double_lock(from, vcpu);
+		ret = amd_ga_vcpu_attach_locked(vcpu, from, p, vector, &old, &kick);
+		amd_ga_vcpu_double_unlock(from, vcpu);
+	}
+	raw_spin_unlock_irqrestore(&p->lock, flags);
+	if (kick)
+		amd_ga_posted_kick(old.ga_tag);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_attach_irte);
+
+/* Take @p off @vcpu's list and give it back to the host; both locks held. */
+static int amd_ga_vcpu_unpost(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
+			      bool *kick)
+{
+	int ret;
+
+	lockdep_assert_held(&p->lock);
+	lockdep_assert_held(&vcpu->lock);
+	ret = amd_ga_posted_write_host(p);
+	list_del_init(&p->vnode.node);
+	vcpu->nr_irtes--;
+	WRITE_ONCE(p->vnode.vcpu, NULL);
+	p->routed = false;
+	*kick = amd_ga_posted_route_pending(&p->route);
+	return ret;
+}
+
+/**
+ * amd_ga_vcpu_detach_irte() - stop posting an IRTE to a vCPU
+ * @vcpu: the vCPU record @p is attached to
+ * @p: the posted IRTE
+ *
+ * The IRTE goes back to the host's remapped route and leaves @vcpu's
+ * list; @vcpu is woken if an interrupt was left in its IRR meanwhile.
+ *
+ * Context: process context, no raw spinlock held; waits (bounded) for the
+ * IRTE invalidation.
+ * Return: 0; -EINVAL for a bad @p or @vcpu; -ENOENT if @p is not attached
+ * to @vcpu (detached already, say); -ENODEV if the owner destroyed @p;
+ * the IRT store's error (the IRTE is detached all the same).
+ */
+int amd_ga_vcpu_detach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p)
+{
+	unsigned long flags;
+	bool kick = false;
+	u32 tag;
+	int ret;
+
+	if (!vcpu || !amd_ga_posted_get(p))
+		return -EINVAL;
+	raw_spin_lock_irqsave(&p->lock, flags);
+	if (p->dead) {
+		ret = -ENODEV;
+	} else if (READ_ONCE(p->vnode.vcpu) != vcpu) {
+		ret = -ENOENT;
+	} else {
+		raw_spin_lock(&vcpu->lock);
+		ret = amd_ga_vcpu_unpost(vcpu, p, &kick);
+		raw_spin_unlock(&vcpu->lock);
+	}
+	tag = p->route.ga_tag;
+	raw_spin_unlock_irqrestore(&p->lock, flags);
+	if (kick)
+		amd_ga_posted_kick(tag);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_detach_irte);
+
+/**
+ * amd_ga_posted_vcpu_release() - detach every IRTE from a vCPU record
+ * @vcpu: the vCPU, about to be destroyed
+ *
+ * Each IRTE goes back to the host's route: none may keep posting into a
+ * backing page that is about to be freed.
+ *
+ * Context: process context, no raw spinlock held.
+ */
+void amd_ga_posted_vcpu_release(struct amd_ga_vcpu *vcpu)
+{
+	struct amd_ga_vcpu_irte *n;
+	struct amd_ga_posted *p;
+	unsigned long flags;
+
+	for (;;) {
+		/* A posted IRTE is freed after a grace period at the earliest. */
+		rcu_read_lock();
+		raw_spin_lock_irqsave(&vcpu->lock, flags);
+		n = list_first_entry_or_null(&vcpu->irtes,
+					     struct amd_ga_vcpu_irte, node);
+		p = n ? n->data : NULL;
+		raw_spin_unlock_irqrestore(&vcpu->lock, flags);
+		/* Detached, or moved away meanwhile: either way, look again. */
+		if (p)
+			amd_ga_vcpu_detach_irte(vcpu, p);
+		rcu_read_unlock();
+		if (!p)
+			break;
+	}
+}
+EXPORT_SYMBOL_GPL(amd_ga_posted_vcpu_release);
+
+/**
+ * amd_ga_vcpu_load() - the vCPU runs on a pCPU
+ * @vcpu: the vCPU record
+ * @apic_id: host physical APIC ID of the pCPU
+ *
+ * Every attached IRTE: IsRun = 1, Destination = @apic_id, GALogIntr = 0;
+ * one cmpxchg16b each, no command queue traffic. Also ends blocking.
+ *
+ * Context: any, typically the scheduler's sched-in path with preemption
+ * or interrupts off; takes @vcpu->lock (raw) only.
+ * Return: 0, or -ERANGE if @apic_id does not fit a table without XTEn
+ * (those IRTEs keep IsRun = 0 and GALogIntr = 1, so the vCPU is woken
+ * through the GA log instead).
+ */
+int amd_ga_vcpu_load(struct amd_ga_vcpu *vcpu, u32 apic_id)
+{
+	struct amd_ga_vcpu_irte *n;
+	struct amd_ga_posted *p;
+	unsigned long flags;
+	int ret = 0;
+
+	raw_spin_lock_irqsave(&vcpu->lock, flags);
+	vcpu->running = true;
+	vcpu->blocked = false;
+	vcpu->apic_id = apic_id;
+	list_for_each_entry(n, &vcpu->irtes, node) {
+		p = container_of(n, struct amd_ga_posted, vnode);
+		if (unlikely(apic_id > AMD_GA_DEST8_MAX && !p->xt)) {
+			amd_ga_posted_store_run(p, false,
+						AMD_GA_POSTED_DEST_KEEP, true);
+			ret = -ERANGE;
+			continue;
+		}
+		amd_ga_posted_store_run(p, true, apic_id, false);
+	}
+	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_load);
+
+static void amd_ga_vcpu_stop(struct amd_ga_vcpu *vcpu, bool blocking)
+{
+	struct amd_ga_vcpu_irte *n;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vcpu->lock, flags);
+	vcpu->running = false;
+	vcpu->blocked = blocking;
+	list_for_each_entry(n, &vcpu->irtes, node)
+		amd_ga_posted_store_run(container_of(n, struct amd_ga_posted, vnode),
+					false, AMD_GA_POSTED_DEST_KEEP, blocking);
+	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
+}
+
+/**
+ * amd_ga_vcpu_put() - the vCPU stops running (preempted, exits to user space)
+ * @vcpu: the vCPU record
+ *
+ * Every attached IRTE: IsRun = 0, GALogIntr = 0, Destination kept. An
+ * interrupt now only sets the IRR; the next load picks it up. No GA log
+ * interrupt for a vCPU that was merely preempted.
+ *
+ * Context: any; takes @vcpu->lock (raw) only.
+ * Return: 0.
+ */
+int amd_ga_vcpu_put(struct amd_ga_vcpu *vcpu)
+{
+	amd_ga_vcpu_stop(vcpu, false);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_put);
+
+/**
+ * amd_ga_vcpu_blocking() - the vCPU is about to sleep until an interrupt
+ * @vcpu: the vCPU record
+ *
+ * Every attached IRTE: IsRun = 0, GALogIntr = 1; the vCPU is marked
+ * blocked for lossless GA log recovery. Call it BEFORE the final check of
+ * the IRR: it returns with a full barrier, so either that check sees an
+ * interrupt posted meanwhile or the IOMMU, reading the IRTE after setting
+ * the IRR bit, writes a GA log entry whose notifier wakes the vCPU.
+ *
+ * Context: any; takes @vcpu->lock (raw) only.
+ * Return: 0.
+ */
+int amd_ga_vcpu_blocking(struct amd_ga_vcpu *vcpu)
+{
+	amd_ga_vcpu_stop(vcpu, true);
+	/* The IRTE stores and @blocked before the caller's IRR check. */
+	smp_mb();
+	return 0;
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_blocking);
