@@ -85,11 +85,10 @@ EXPORT_SYMBOL_GPL(amd_ga_register_ga_log_notifier);
 /**
  * amd_ga_dispatch_notifier() - the registered notifier
  *
- * The GA log drain reads it once per pass and calls it for every entry of
- * the pass: the whole pass is one RCU read-side critical section, so an
- * unregistration still waits for every call made through the value read.
- *
- * Context: under rcu_read_lock().
+ * Context: under rcu_read_lock(). The GA log drain reads the notifier
+ * once per pass and calls it for every entry of the pass: the whole pass
+ * is one RCU read-side critical section, so an unregistration still waits
+ * for every call made through the value read.
  * Return: the notifier, or NULL when none is registered.
  */
 amd_ga_notifier_fn amd_ga_dispatch_notifier(void)
