@@ -41,13 +41,9 @@ int penv_init(struct penv *e, unsigned int ntables, bool table0_no_xt,
 	ret = amd_ga_iommu_enable(e->iommu, 0);
 	if (ret)
 		goto err_model;
-	amd_ga_ctrl_update(e->iommu, AMD_GA_CTRL_GAM_EN,
-			   FIELD_PREP(AMD_GA_CTRL_GAM_EN, AMD_GA_CTRL_GAM_VAPIC));
+	/* The enable sequence set GAMEn and brought the GA log up. */
 	if (!table0_no_xt)
 		amd_ga_ctrl_update(e->iommu, 0, AMD_GA_CTRL_XT_EN);
-	ret = amd_ga_galog_enable(e->iommu);
-	if (ret)
-		goto err_disable;
 
 	for (i = 0; i < ntables; i++) {
 		devid = PENV_DEVID_BASE + i;
@@ -70,8 +66,6 @@ err_tables:
 	for (i = 0; i < e->ntables; i++)
 		amd_ga_irt_destroy(e->irt[i]);
 	e->ntables = 0;
-	amd_ga_galog_disable(e->iommu);
-err_disable:
 	amd_ga_iommu_disable(e->iommu);
 err_model:
 	amd_ga_model_destroy(e->model);
@@ -91,7 +85,6 @@ void penv_exit(struct penv *e)
 		return;
 	for (i = 0; i < e->ntables; i++)
 		amd_ga_irt_destroy(e->irt[i]);
-	amd_ga_galog_disable(e->iommu);
 	amd_ga_iommu_disable(e->iommu);
 	amd_ga_model_destroy(e->model);
 	e->model = NULL;

@@ -10,7 +10,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-STEPS="deps build sparse checkpatch kernel-doc kunit boot matrix kvm-amd"
+STEPS="deps build sparse checkpatch kernel-doc kunit kunit-7.2 boot matrix kvm-amd"
 CHECK_ONLY=${CHECK_ONLY:-$STEPS}
 LOGDIR=${CHECK_LOGDIR:-$AMD_GA_CACHE/check-logs}
 mkdir -p "$LOGDIR"
@@ -125,6 +125,9 @@ if want kunit; then
 	fi
 fi
 
+if want kunit-7.2 && [ -x "$AMD_GA_ROOT/scripts/kunit-matrix.sh" ]; then
+	run_counted kunit-7.2 "$AMD_GA_ROOT/scripts/kunit-matrix.sh" 7.2
+fi
 if want boot && [ -x "$AMD_GA_ROOT/scripts/boot-test.sh" ]; then
 	run_counted boot "$AMD_GA_ROOT/scripts/boot-test.sh"
 fi

@@ -269,7 +269,15 @@ int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags)
 	 * (amd_ga_galog_enable()); a failure undoes the steps above.
 	 * Guest mode needs 128-bit IRTEs and GAMSup = vAPIC (QEMU has none).
 	 */
-	if (ga && amd_ga_has_vapic(iommu)) {
+	if (ga && amd_ga_has_vapic(iommu) && !iommu->ops->alloc_ga_irq) {
+		/*
+		 * A backend that cannot deliver the GA interrupt (the mmio
+		 * backend does not wire it yet) would leave blocked vCPUs
+		 * unwoken: say so rather than fail remapping altogether.
+		 */
+		pr_warn("%s: the %s backend has no GA log interrupt: GA log not enabled, blocked vCPUs are not woken by posted interrupts\n",
+			iommu->name, iommu->ops->name);
+	} else if (ga && amd_ga_has_vapic(iommu)) {
 		amd_ga_ctrl_update(iommu, 0, FIELD_PREP(AMD_GA_CTRL_GAM_EN,
 							AMD_GA_CTRL_GAM_VAPIC));
 		ret = amd_ga_galog_enable(iommu);
