@@ -21,6 +21,9 @@
 #include "gatag.h"
 #include "hw.h"
 #include "iommu.h"
+#include "irt.h"
+#include "irte.h"
+#include "mmio.h"
 
 #define TEST_BUF_SIZE	4096
 
@@ -130,7 +133,7 @@ static char *test_read_file(struct kunit *test, struct dentry *dir,
 static __printf(3, 4) void expect_line(struct kunit *test, const char *buf,
 				       const char *fmt, ...)
 {
-	char needle[128];
+	char needle[256];
 	va_list ap;
 
 	needle[0] = '\n';
@@ -173,6 +176,9 @@ static void amd_ga_debugfs_test_lifecycle(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(files); i++)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, test_lookup(files[i], dir),
 					  "missing %s", files[i]);
+	/* No device table without interrupt remapping: no "irt" file. */
+	KUNIT_EXPECT_FALSE(test, ctx->iommu.enabled);
+	KUNIT_EXPECT_NULL(test, test_lookup("irt", dir));
 
 	strscpy(name, ctx->iommu.name, sizeof(name));
 	amd_ga_iommu_unregister(&ctx->iommu);
@@ -330,6 +336,69 @@ static void amd_ga_debugfs_test_gatag_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vcpu, 1U);
 }
 
+/*
+ * The "irt" file of the machine's IOMMU (QEMU's, enabled at boot) shows a
+ * table made for a DeviceID no device uses: the remapped entry written
+ * through the IRT store and a guest-mode entry placed in the table
+ * directly (QEMU's IOMMU refuses guest mode through the store), decoded.
+ */
+static void amd_ga_debugfs_test_irt(struct kunit *test)
+{
+	struct amd_ga_iommu *iommu = amd_ga_mmio_first();
+	struct amd_ga_remap_cfg rcfg = {
+		.remap_en = true,
+		.vector = 0x45,
+		.dest = 1,
+	};
+	struct amd_ga_guest_cfg gcfg = {
+		.remap_en = true,
+		.ga_log_intr = true,
+		.dest = 3,
+		.vector = 0x61,
+		.ga_root_pa = 0x12345000,
+	};
+	const u16 devid = 0xfe10;	/* fe:02.0, absent */
+	struct amd_ga_irte_ref ref;
+	struct amd_ga_irte e, g;
+	struct amd_ga_irt *irt;
+	char *buf;
+
+	if (!iommu || !iommu->enabled || !amd_ga_iommu_irte_128(iommu))
+		kunit_skip(test, "no IOMMU with 128-bit IRTEs enabled");
+	KUNIT_ASSERT_EQ(test, amd_ga_gatag_encode(&amd_ga_gatag_default, 7, 2,
+						  &gcfg.ga_tag), 0);
+	KUNIT_ASSERT_EQ(test, amd_ga_irte_make_remap(&rcfg, false, &e), 0);
+	KUNIT_ASSERT_EQ(test, amd_ga_irte_make_guest(&gcfg, false, &g), 0);
+	irt = amd_ga_irt_create(iommu, &devid, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(irt));
+	KUNIT_EXPECT_EQ(test, amd_ga_irte_alloc(irt, 5, &ref), 0);
+	KUNIT_EXPECT_EQ(test, amd_ga_irte_write(&ref, &e), 0);
+	((struct amd_ga_irte *)irt->entries)[9] = g;
+
+	/* Not attached yet: the device table does not point at it. */
+	buf = test_read_file(test, iommu->debugfs, "irt");
+	expect_line(test, buf, "format 128-bit");
+	KUNIT_EXPECT_NULL(test, strstr(buf, "\n    5 remapped"));
+
+	KUNIT_EXPECT_EQ(test, amd_ga_irt_attach(irt), 0);
+	buf = test_read_file(test, iommu->debugfs, "irt");
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\ndevice fe:02.0 dte_irq "));
+	expect_line(test, buf,
+		    "    5 remapped vector 0x45 dest 0x1 int_type 0 dm 0 rq_eoi 0 [%016llx:%016llx]",
+		    e.hi, e.lo);
+	expect_line(test, buf,
+		    "    9 guest vector 0x61 dest 0x3 gatag %#010x vm 7 vcpu 2 is_run 0 ga_log_intr 1 backing 0x12345000 [%016llx:%016llx]",
+		    gcfg.ga_tag, g.hi, g.lo);
+	/* Zero entries are not listed. */
+	KUNIT_EXPECT_NULL(test, strstr(buf, "\n    6 "));
+
+	((struct amd_ga_irte *)irt->entries)[9] = (struct amd_ga_irte){};
+	amd_ga_irte_free(&ref);
+	amd_ga_irt_destroy(irt);
+	buf = test_read_file(test, iommu->debugfs, "irt");
+	KUNIT_EXPECT_NULL(test, strstr(buf, "\ndevice fe:02.0 "));
+}
+
 static struct kunit_case amd_ga_debugfs_test_cases[] = {
 	KUNIT_CASE(amd_ga_debugfs_test_lifecycle),
 	KUNIT_CASE(amd_ga_debugfs_test_counters),
@@ -338,6 +407,7 @@ static struct kunit_case amd_ga_debugfs_test_cases[] = {
 	KUNIT_CASE(amd_ga_debugfs_test_galog),
 	KUNIT_CASE(amd_ga_debugfs_test_features),
 	KUNIT_CASE(amd_ga_debugfs_test_gatag_layout),
+	KUNIT_CASE(amd_ga_debugfs_test_irt),
 	{}
 };
 
