@@ -5,6 +5,7 @@
  * print one line per scenario for the boot harness:
  *
  *   amd-ga-demo: RESULT <name> PASS|FAIL expected=<...> seen=<...>
+ *   amd-ga-demo: COUNTER <name> <value>
  *   amd-ga-demo: SUMMARY <n> passed, <m> failed
  *
  * Everything is set up and torn down inside module init, so unloading is
@@ -15,6 +16,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "debugfs.h"
 #include "devtab.h"
 #include "edu_scenarios.h"
 #include "iommu.h"
@@ -72,6 +74,9 @@ static int __init amd_ga_demo_init(void)
 
 		amd_ga_demo_report(&res, &t);
 	}
+	/* What the scenarios cost the IOMMU: IRTE writes, invalidations, waits. */
+	if (iommu)
+		amd_ga_stats_report(iommu, "amd-ga-demo: ");
 	pr_info("SUMMARY %u passed, %u failed\n", t.passed, t.failed);
 	return 0;
 }
