@@ -6,6 +6,7 @@
 #define AMD_GA_COMPAT_H
 
 #include <linux/atomic.h>
+#include <linux/mmdebug.h>	/* VM_BUG_ON() in cmpxchg_double() up to 6.4 */
 #include <linux/types.h>
 
 /*
