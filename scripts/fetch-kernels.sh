@@ -7,6 +7,12 @@
 # package for the flavour and prepared once with modules_prepare (plus
 # that package's Module.symvers, so modpost resolves kernel symbols).
 # 6.1 is bookworm's installed linux-headers package and needs nothing.
+# 6.12 PREEMPT_RT is bookworm's linux-headers-6.12-rt-amd64, extracted:
+# Debian's RT flavour carries patches (lazy preemption) that
+# linux-source-6.12 does not ship, so a tree prepared from that source
+# with the RT .config disagrees with the RT kernel's Module.symvers
+# (cond_resched() then needs klp_sched_try_switch_key, which the RT
+# kernel, built with PREEMPT_DYNAMIC, does not export).
 #
 # Downloads go through apt with a private sources list and state under
 # the cache; the machine's apt configuration is never read or changed for
@@ -20,9 +26,9 @@
 #        scripts/fetch-kernels.sh --sparse        build a newer sparse, print it
 #        scripts/fetch-kernels.sh --kunit-src TARGET
 #                 a private copy of TARGET's source for KUnit; print it
-#        scripts/fetch-kernels.sh --debian-headers SERIES
-#                 extract bookworm's linux-headers-SERIES-amd64 (e.g. 6.12)
-#                 without installing it; print its KDIR
+#        scripts/fetch-kernels.sh --debian-headers SERIES [FLAVOUR]
+#                 extract bookworm's linux-headers-SERIES-FLAVOUR (e.g. 6.12,
+#                 default flavour amd64) without installing it; print KDIR
 # targets: 5.10 6.1 6.12 6.12-rt 7.2
 # env:     AMD_GA_KERNELS (cache, default $AMD_GA_CACHE/kernels),
 #          AMD_GA_REFRESH=1, JOBS (default 2)
@@ -34,16 +40,23 @@ APTDIR=$AMD_GA_CACHE/apt
 JOBS=${JOBS:-2}
 export DEBIAN_KERNEL_NO_CC_VERSION_CHECK=1
 
-# target -> "series flavour"; 6.1 uses the installed headers package.
+# target -> "series flavour kind": a source tree prepared here, a
+# bookworm headers package extracted here, or the installed headers.
 ALL_TARGETS="5.10 6.1 6.12 6.12-rt 7.2"
 target_spec() {
 	case $1 in
-	5.10) echo "5.10 amd64" ;;
-	6.12) echo "6.12 amd64" ;;
-	6.12-rt) echo "6.12 rt-amd64" ;;
-	7.2) echo "7.2 amd64" ;;
+	5.10) echo "5.10 amd64 source" ;;
+	6.1) echo "6.1 amd64 installed" ;;
+	6.12) echo "6.12 amd64 source" ;;
+	6.12-rt) echo "6.12 rt-amd64 headers" ;;
+	7.2) echo "7.2 amd64 source" ;;
 	*) return 1 ;;
 	esac
+}
+
+# target_spec, or die naming the known targets.
+spec_of() {
+	target_spec "$1" || die "unknown target $1 (known: $ALL_TARGETS)"
 }
 
 apt_opts=(
@@ -135,8 +148,9 @@ extract_source() {
 
 # Prepare TARGET's build directory (kbuild O=); a stamp records what it is.
 prepare() {
-	local target=$1 series flavour ver hpkg hdeb hdir src out krel suffix
-	read -r series flavour <<< "$(target_spec "$target")"
+	local target=$1 series flavour kind ver hpkg hdeb hdir src out krel suffix
+	read -r series flavour kind <<< "$(target_spec "$target")"
+	[ "$kind" = source ] || die "$target is not prepared from a source tree"
 	out=$KCACHE/build/$target
 	if [ -f "$out/.amd-ga-prepared" ] && [ -z "${AMD_GA_REFRESH:-}" ]; then
 		return 0
@@ -196,14 +210,14 @@ prepare() {
 	log "prepared $target in $out ($(cat "$out/include/config/kernel.release"))"
 }
 
-# A second, private copy of TARGET's source for KUnit: the overlay edits
+# A second, private copy of TARGET's source (6.12's for 6.12-rt) for KUnit: the overlay edits
 # the tree it runs in, and the matrix must build against an unmodified
 # one (the overlay's include/linux/amd-ga.h would shadow the project's).
 # Print the tree.
 kunit_src() {
-	local target=$1 series ver deb dir tmp
+	local target=${1%-rt} series ver deb dir tmp
 	prepare "$target"
-	series=${target%-rt}
+	series=$target
 	ver=$(sed -n 's/^version=//p' "$KCACHE/build/$target/.amd-ga-prepared")
 	dir=$KCACHE/kunit-src/linux-source-$series
 	if [ -f "$dir/.amd-ga-extracted" ] &&
@@ -230,20 +244,24 @@ kunit_src() {
 # kernel image): the flavour package, its -common package and its
 # linux-kbuild, unpacked into one root whose relative links then resolve;
 # the one absolute include in its Makefile is pointed into that root.
-# SERIES is e.g. 6.12 (bookworm's linux-headers-6.12-amd64); print KDIR.
+# SERIES FLAVOUR is e.g. 6.12 rt-amd64 (bookworm's metapackage
+# linux-headers-6.12-rt-amd64); print KDIR.
 debian_headers() {
-	local series=$1 meta=linux-headers-$1-amd64 ver hpkg root deps p deb
-	root=$(ls -d "$KCACHE"/headers-root/*/.amd-ga-extracted 2>/dev/null |
-		grep "/linux-headers-$series\.[^/]*/" | sort -V | tail -n 1 || true)
-	if [ -n "$root" ] && [ -z "${AMD_GA_REFRESH:-}" ]; then
-		root=${root%/.amd-ga-extracted}
-		echo "$root/usr/src/$(basename "$root")"
-		return
+	local series=$1 flavour=${2:-amd64} meta ver hpkg root deps p deb resolved
+	meta=linux-headers-$series-$flavour
+	resolved=$KCACHE/headers-root/.resolved-$series-$flavour
+	if [ -f "$resolved" ] && [ -z "${AMD_GA_REFRESH:-}" ]; then
+		hpkg=$(cat "$resolved")
+		root=$KCACHE/headers-root/$hpkg
+		if [ -f "$root/.amd-ga-extracted" ]; then
+			echo "$root/usr/src/$hpkg"
+			return
+		fi
 	fi
 	apt_update
 	ver=$(candidate "$meta")
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no $meta in the private sources"
-	hpkg=$(headers_pkg "$series-amd64" "$ver")
+	hpkg=$(headers_pkg "$series-$flavour" "$ver")
 	[ -n "$hpkg" ] || die "$meta=$ver names no headers package"
 	root=$KCACHE/headers-root/$hpkg
 	if [ ! -f "$root/.amd-ga-extracted" ]; then
@@ -263,6 +281,7 @@ debian_headers() {
 		touch "$root/.amd-ga-extracted"
 		log "extracted $hpkg $ver into $root"
 	fi
+	echo "$hpkg" > "$resolved"
 	echo "$root/usr/src/$hpkg"
 }
 
@@ -303,15 +322,19 @@ kdir_61() {
 }
 
 kdir_of() {
-	case $1 in
-	6.1)
-		local d
+	local series flavour kind d spec
+	spec=$(spec_of "$1") || exit 1
+	read -r series flavour kind <<< "$spec"
+	case $kind in
+	installed)
 		d=$(kdir_61)
 		[ -n "$d" ] || die "linux-headers-6.1 (amd64) is not installed: run 'make deps'"
 		echo "$d"
 		;;
-	*)
-		target_spec "$1" > /dev/null || die "unknown target $1 (known: $ALL_TARGETS)"
+	headers)
+		debian_headers "$series" "$flavour"
+		;;
+	source)
 		echo "$KCACHE/build/$1"
 		;;
 	esac
@@ -334,7 +357,7 @@ case ${1:-} in
 	exit 0
 	;;
 --debian-headers)
-	debian_headers "${2:?--debian-headers SERIES}"
+	debian_headers "${2:?--debian-headers SERIES [FLAVOUR]}" "${3:-amd64}"
 	exit 0
 	;;
 --sparse)
@@ -343,8 +366,9 @@ case ${1:-} in
 	;;
 --src)
 	t=${2:?--src TARGET}
-	[ "$t" = 6.1 ] && die "6.1 is a headers package, not a source tree"
-	target_spec "$t" > /dev/null || die "unknown target $t"
+	spec=$(spec_of "$t") || exit 1
+	read -r _ _ kind <<< "$spec"
+	[ "$kind" = source ] || die "$t is a headers package, not a source tree"
 	sed -n 's/^source=//p' "$KCACHE/build/$t/.amd-ga-prepared"
 	exit 0
 	;;
@@ -352,10 +376,11 @@ esac
 
 targets=${*:-$ALL_TARGETS}
 for t in $targets; do
-	if [ "$t" = 6.1 ]; then
-		kdir_of 6.1 > /dev/null
-		continue
+	spec=$(spec_of "$t") || exit 1
+	read -r _ _ kind <<< "$spec"
+	if [ "$kind" = source ]; then
+		prepare "$t"
+	else
+		kdir_of "$t" > /dev/null
 	fi
-	target_spec "$t" > /dev/null || die "unknown target $t (known: $ALL_TARGETS)"
-	prepare "$t"
 done

@@ -28,6 +28,7 @@
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "dispatch.h"
 #include "galog.h"
 #include "modelenv.h"

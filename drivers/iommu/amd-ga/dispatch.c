@@ -17,6 +17,7 @@
 #include <linux/amd-ga.h>
 #include <linux/err.h>
 #include <linux/export.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
