@@ -3,9 +3,9 @@
  * KUnit: amd-ga's tracepoints. Probes attached with register_trace_<event>()
  * see the events fire from the code paths they describe: GA log entries,
  * batches, misses of every kind, overflow, restart and recovery on the
- * software model with stand-in vCPUs, and IRTE writes through the IRT store
- * on the IOMMU the KUnit machine has (QEMU's). A probe no longer sees an
- * event once detached.
+ * software model with stand-in vCPUs, IRTE writes through the IRT store on
+ * the IOMMU the KUnit machine has (QEMU's) and through the vCPU hot path on
+ * the model. A probe no longer sees an event once detached.
  */
 #include <kunit/test.h>
 #include <linux/amd-ga.h>
@@ -20,6 +20,7 @@
 #include "galog.h"
 #include "irt.h"
 #include "mmio.h"
+#include "posted_env.h"
 #include "standin.h"
 #include "trace.h"
 
@@ -433,12 +434,76 @@ static void amd_ga_trace_test_irte_write(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, s->irte_inval[3]);
 }
 
+/*
+ * The vCPU hot path on the model: attaching a posted IRTE is a route
+ * change through the IRT store (invalidated); load and blocking store only
+ * IsRun, Destination and GALogIntr (never invalidated), and say so.
+ */
+static void amd_ga_trace_test_vcpu_hot_path(struct kunit *test)
+{
+	struct tt_seen *s = &((struct tt_ctx *)test->priv)->seen;
+	struct amd_ga_vcpu *vcpu = NULL;
+	struct amd_ga_vm *vm = NULL;
+	struct penv_irte pi = {};
+	void *page = NULL;
+	struct penv *env;
+	u64 lo;
+
+	env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	KUNIT_ASSERT_EQ(test, penv_init(env, 1, false, NULL, NULL), 0);
+	page = (void *)get_zeroed_page(GFP_KERNEL);
+	vm = amd_ga_vm_create(1, NULL);
+	if (!page || IS_ERR(vm))
+		goto out;
+	vcpu = amd_ga_vcpu_create(vm, 0, NULL);
+	if (IS_ERR(vcpu))
+		goto out;
+	amd_ga_vcpu_set_backing(vcpu, page);
+	if (penv_irte_create(env, 0, 5, -1, &pi))
+		goto out;
+
+	s->iommu = env->iommu;
+	KUNIT_ASSERT_EQ(test, register_trace_amd_ga_irte_write(tt_irte_write, s), 0);
+	KUNIT_EXPECT_EQ(test, amd_ga_vcpu_attach_irte(vcpu, pi.p, 0x51), 0);
+	KUNIT_EXPECT_EQ(test, amd_ga_vcpu_load(vcpu, 6), 0);
+	KUNIT_EXPECT_EQ(test, amd_ga_vcpu_blocking(vcpu), 0);
+	unregister_trace_amd_ga_irte_write(tt_irte_write, s);
+	tracepoint_synchronize_unregister();
+
+	KUNIT_EXPECT_EQ(test, s->irte_writes, 3U);
+	KUNIT_EXPECT_EQ(test, s->irte_index[0], 5U);
+	KUNIT_EXPECT_TRUE(test, s->irte_inval[0]);
+	KUNIT_EXPECT_TRUE(test, s->irte_new[0].lo & AMD_GA_IRTE_LO_GUEST_MODE);
+	lo = s->irte_new[1].lo;
+	KUNIT_EXPECT_FALSE(test, s->irte_inval[1]);
+	KUNIT_EXPECT_TRUE(test, lo & AMD_GA_IRTE_LO_IS_RUN);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(AMD_GA_IRTE_LO_DEST_LO, lo), 6ULL);
+	KUNIT_EXPECT_EQ(test, s->irte_old[2].lo, lo);
+	lo = s->irte_new[2].lo;
+	KUNIT_EXPECT_FALSE(test, s->irte_inval[2]);
+	KUNIT_EXPECT_FALSE(test, lo & AMD_GA_IRTE_LO_IS_RUN);
+	KUNIT_EXPECT_TRUE(test, lo & AMD_GA_IRTE_LO_GALOG_INTR);
+	KUNIT_EXPECT_EQ(test, s->irte_devid[2], s->irte_devid[0]);
+out:
+	KUNIT_EXPECT_NOT_NULL(test, pi.p);
+	if (vcpu && !IS_ERR(vcpu))
+		amd_ga_posted_vcpu_release(vcpu);
+	penv_irte_destroy(&pi);
+	amd_ga_vcpu_destroy(IS_ERR(vcpu) ? NULL : vcpu);
+	amd_ga_vm_destroy(IS_ERR(vm) ? NULL : vm);
+	synchronize_rcu();
+	penv_exit(env);
+	free_page((unsigned long)page);
+}
+
 static struct kunit_case amd_ga_trace_test_cases[] = {
 	KUNIT_CASE(amd_ga_trace_test_probe_detach),
 	KUNIT_CASE(amd_ga_trace_test_galog_entry),
 	KUNIT_CASE(amd_ga_trace_test_dispatch_miss),
 	KUNIT_CASE(amd_ga_trace_test_overflow),
 	KUNIT_CASE(amd_ga_trace_test_irte_write),
+	KUNIT_CASE(amd_ga_trace_test_vcpu_hot_path),
 	{}
 };
 

@@ -31,6 +31,7 @@
 #include "hw.h"
 #include "irt.h"
 #include "irte.h"
+#include "trace.h"
 #include "vcpu.h"
 
 #define AMD_GA_POSTED_MAGIC	0x74736f70	/* "post" */
@@ -172,10 +173,13 @@ static inline void amd_ga_posted_store_run(struct amd_ga_posted *p,
 	if (new.lo == old.lo && new.hi == old.hi)
 		return;
 	if (likely(amd_ga_cmpxchg16b(&p->slot->lo, old.lo, old.hi,
-				     new.lo, new.hi)))
+				     new.lo, new.hi))) {
 		p->irte = new;
-	else
+		trace_amd_ga_irte_write(p->ref.iommu, p->ref.table->devids[0],
+					p->ref.index, &old, &new, false);
+	} else {
 		amd_ga_posted_store_slow(p, &new);
+	}
 }
 
 #endif /* AMD_GA_POSTED_H */
