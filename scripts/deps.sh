@@ -31,6 +31,8 @@ packages=(
 	sparse
 	coccinelle
 	perl
+	# kernel-doc.sh checks the reStructuredText documentation
+	python3-docutils
 	# QEMU boot harness and make demo
 	qemu-system-x86
 	qemu-system-data

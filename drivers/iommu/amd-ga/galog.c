@@ -32,6 +32,7 @@
 #include "dispatch.h"
 #include "galog.h"
 #include "iommu.h"
+#include "posted.h"
 #include "trace.h"
 
 /* GALogRun after GALogEn: real hardware takes well under this. */
@@ -285,6 +286,8 @@ void amd_ga_galog_process(struct amd_ga_galog *gl)
 				unsigned int checked, woken;
 
 				woken = amd_ga_dispatch_recover(&checked);
+				/* IRTEs driven per IRTE (kvm_amd) have no vCPU record. */
+				woken += amd_ga_posted_recover();
 				trace_amd_ga_galog_recovery(iommu, checked, woken);
 				atomic64_inc(&iommu->stats.galog_recoveries);
 				atomic64_add(woken, &iommu->stats.galog_recovery_wakes);

@@ -44,7 +44,7 @@ module_init(amd_ga_init);
 module_exit(amd_ga_exit);
 
 MODULE_DESCRIPTION("AMD IOMMU interrupt remapping and GA log (amd-ga)");
-MODULE_AUTHOR("amd-ga maintainers <iommu@lists.linux.dev>");
+MODULE_AUTHOR("amd-ga maintainers <amd-ga@lists.linux.dev>");
 MODULE_LICENSE("GPL");
 /* Out-of-tree builds carry the release (VERSION); in-tree, the kernel's. */
 #ifdef AMD_GA_VERSION
