@@ -63,6 +63,7 @@ kernel-doc:
 
 bench:
 	@$(SCRIPTS)/bench.sh
+	@$(SCRIPTS)/bench-hotpath.sh
 
 matrix:
 	@$(SCRIPTS)/matrix.sh

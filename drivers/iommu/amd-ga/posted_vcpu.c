@@ -279,8 +279,11 @@ EXPORT_SYMBOL_GPL(amd_ga_posted_vcpu_release);
  * Every attached IRTE: IsRun = 1, Destination = @apic_id, GALogIntr = 0;
  * one cmpxchg16b each, no command queue traffic. Also ends blocking.
  *
- * Context: any, typically the scheduler's sched-in path with preemption
- * or interrupts off; takes @vcpu->lock (raw) only.
+ * Context: any but hard interrupt context, typically the scheduler's
+ * sched-in path with preemption or interrupts off. Takes @vcpu->lock
+ * (raw) without saving the interrupt state: nobody takes it in hard
+ * interrupt context, and re-enabling interrupts costs more than an IRTE
+ * update on some machines.
  * Return: 0, or -ERANGE if @apic_id does not fit a table without XTEn
  * (those IRTEs keep IsRun = 0 and GALogIntr = 1, so the vCPU is woken
  * through the GA log instead).
@@ -289,10 +292,9 @@ int amd_ga_vcpu_load(struct amd_ga_vcpu *vcpu, u32 apic_id)
 {
 	struct amd_ga_vcpu_irte *n;
 	struct amd_ga_posted *p;
-	unsigned long flags;
 	int ret = 0;
 
-	raw_spin_lock_irqsave(&vcpu->lock, flags);
+	raw_spin_lock(&vcpu->lock);
 	vcpu->running = true;
 	vcpu->blocked = false;
 	vcpu->apic_id = apic_id;
@@ -306,7 +308,7 @@ int amd_ga_vcpu_load(struct amd_ga_vcpu *vcpu, u32 apic_id)
 		}
 		amd_ga_posted_store_run(p, true, apic_id, false);
 	}
-	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
+	raw_spin_unlock(&vcpu->lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(amd_ga_vcpu_load);
@@ -314,15 +316,14 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_load);
 static void amd_ga_vcpu_stop(struct amd_ga_vcpu *vcpu, bool blocking)
 {
 	struct amd_ga_vcpu_irte *n;
-	unsigned long flags;
 
-	raw_spin_lock_irqsave(&vcpu->lock, flags);
+	raw_spin_lock(&vcpu->lock);
 	vcpu->running = false;
 	vcpu->blocked = blocking;
 	list_for_each_entry(n, &vcpu->irtes, node)
 		amd_ga_posted_store_run(container_of(n, struct amd_ga_posted, vnode),
 					false, AMD_GA_POSTED_DEST_KEEP, blocking);
-	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
+	raw_spin_unlock(&vcpu->lock);
 }
 
 /**
@@ -333,7 +334,7 @@ static void amd_ga_vcpu_stop(struct amd_ga_vcpu *vcpu, bool blocking)
  * interrupt now only sets the IRR; the next load picks it up. No GA log
  * interrupt for a vCPU that was merely preempted.
  *
- * Context: any; takes @vcpu->lock (raw) only.
+ * Context: any but hard interrupt context; takes @vcpu->lock (raw) only.
  * Return: 0.
  */
 int amd_ga_vcpu_put(struct amd_ga_vcpu *vcpu)
@@ -353,7 +354,7 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_put);
  * interrupt posted meanwhile or the IOMMU, reading the IRTE after setting
  * the IRR bit, writes a GA log entry whose notifier wakes the vCPU.
  *
- * Context: any; takes @vcpu->lock (raw) only.
+ * Context: any but hard interrupt context; takes @vcpu->lock (raw) only.
  * Return: 0.
  */
 int amd_ga_vcpu_blocking(struct amd_ga_vcpu *vcpu)

@@ -40,9 +40,10 @@ struct amd_ga_vcpu_irte {
  * @ga_tag: GATag of the vCPU (VM ID and @idx); immutable
  * @priv: the hypervisor's vCPU (struct kvm_vcpu for kvm_amd); immutable
  * @lock: protects @running, @apic_id, @blocked, @backing and @irtes. A
- *	raw spinlock taken with interrupts off: vCPU load/put/blocking run in
- *	scheduler paths with interrupts disabled, also on PREEMPT_RT. Nothing
- *	sleeps under it.
+ *	raw spinlock: vCPU load/put/blocking run in scheduler paths with
+ *	preemption or interrupts off, also on PREEMPT_RT. Never taken in hard
+ *	interrupt context, so the hot path need not save the interrupt
+ *	state. Nothing sleeps under it.
  * @running: the vCPU runs on @apic_id: its IRTEs have IsRun = 1
  * @apic_id: host physical APIC ID of the pCPU it runs or last ran on
  * @blocked: the vCPU is blocking: its IRTEs have IsRun = 0 and
