@@ -10,6 +10,7 @@
  */
 #include <kunit/test.h>
 #include <linux/amd-ga.h>
+#include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -19,6 +20,9 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
+#include "galog.h"
+#include "hw.h"
+#include "iommu.h"
 #include "posted_env.h"
 #include "vapic.h"
 
@@ -896,6 +900,80 @@ static void pt_recover_per_irte(struct kunit *test)
 	amd_ga_vapic_irr_test_and_clear(c->page[3], 0xb2);
 }
 
+/* Wait until @cnt exceeds @old; false on timeout. */
+static bool pt_wait_above64(atomic64_t *cnt, s64 old)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(PT_WAIT_MS);
+
+	while (atomic64_read(cnt) <= old) {
+		if (time_after(jiffies, end))
+			return false;
+		usleep_range(100, 200);
+	}
+	return true;
+}
+
+/*
+ * One GA log overflow that only recovery can answer: with the IRQ thread
+ * held off, the log is filled with entries for vCPU 3, then the device
+ * behind a posted IRTE of blocking vCPU @v raises its interrupt and the
+ * model drops the entry. Once the thread runs it drains vCPU 3's entries,
+ * sees GALOverflow, restarts the log and, with recovery on, hands vCPU @v
+ * to the notifier through amd_ga_posted_recover(). Returns how often vCPU
+ * @v was notified.
+ */
+static int pt_overflow_once(struct kunit *test, unsigned int v, bool recovery)
+{
+	struct pt_ctx *c = test->priv;
+	struct amd_ga_galog *gl = c->env.iommu->galog;
+	struct amd_ga_stats *st = &c->env.iommu->stats;
+	struct penv_irte *blk = pt_irte(test, 1, 90 + v);
+	struct amd_ga_pi_data req = pt_pi(c, v, 0xb4, -1, true);
+	u64 filler = FIELD_PREP(AMD_GA_GALOG_ENT_GATAG, pt_tag(c, 3)) |
+		     FIELD_PREP(AMD_GA_GALOG_ENT_DEVID, PENV_DEVID_BASE) |
+		     FIELD_PREP(AMD_GA_GALOG_ENT_CODE, AMD_GA_GALOG_CODE_GUEST_NR);
+	s64 overflows = atomic64_read(&st->galog_overflows);
+	enum amd_ga_model_result res;
+	int n = atomic_read(&c->notified[v]);
+	unsigned int i, logged = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, gl);
+	KUNIT_ASSERT_EQ(test, amd_ga_irq_set_vcpu_affinity(pt_host_irq(blk), &req), 0);
+	amd_ga_galog_set_recovery(gl, recovery);
+
+	mutex_lock(&gl->drain_lock);
+	/* A full log holds one entry less than its size. */
+	for (i = 0; i < AMD_GA_GALOG_ENTRIES - 1; i++)
+		if (!amd_ga_model_galog_inject(c->env.model, filler))
+			logged++;
+	res = penv_raise(&c->env, blk);
+	mutex_unlock(&gl->drain_lock);
+
+	KUNIT_EXPECT_EQ(test, logged, AMD_GA_GALOG_ENTRIES - 1);
+	KUNIT_EXPECT_EQ(test, res, AMD_GA_MODEL_LOG_FULL);
+	KUNIT_EXPECT_TRUE(test, amd_ga_vapic_irr_test(c->page[v], 0xb4));
+	KUNIT_EXPECT_TRUE(test, pt_wait_above64(&st->galog_overflows, overflows));
+	/* The pass that saw the overflow, restart and recovery included, ends. */
+	mutex_lock(&gl->drain_lock);
+	mutex_unlock(&gl->drain_lock);
+
+	amd_ga_galog_set_recovery(gl, true);
+	amd_ga_vapic_irr_test_and_clear(c->page[v], 0xb4);
+	return atomic_read(&c->notified[v]) - n;
+}
+
+/*
+ * The GA log overflow reaches per-IRTE recovery: the blocking vCPU whose
+ * entry was dropped is notified once. With recovery switched off the
+ * same sequence leaves it asleep with its interrupt pending: the case
+ * can see a lost wakeup.
+ */
+static void pt_overflow_recovers_per_irte(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, pt_overflow_once(test, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, pt_overflow_once(test, 2, true), 1);
+}
+
 static struct kunit_case amd_ga_posted_cases[] = {
 	KUNIT_CASE(pt_irq_affinity_and_update_ga),
 	KUNIT_CASE_PARAM(pt_update_ga_fields, pt_update_gen_params),
@@ -913,6 +991,7 @@ static struct kunit_case amd_ga_posted_cases[] = {
 	KUNIT_CASE(pt_blocking_window),
 	KUNIT_CASE(pt_blocking_wrong_order_loses),
 	KUNIT_CASE(pt_recover_per_irte),
+	KUNIT_CASE(pt_overflow_recovers_per_irte),
 	{}
 };
 
