@@ -5,9 +5,11 @@
 #
 #   make              build amd_ga.ko against KDIR (compile probes first)
 #   make demo         boot a QEMU guest with an emulated AMD IOMMU and run the demo
-#   make check        every test: builds, sparse, checkpatch, kernel-doc, KUnit, boot test
+#   make check        every test: builds, sparse, checkpatch, kernel-doc, KUnit on
+#                     6.1 and 7.2, boot test, kernel matrix, kvm-amd
 #   make deps         install what the project needs (Debian bookworm)
 #   make kunit        KUnit on an overlaid Debian 6.1 tree under QEMU
+#   make kunit-7.2    the same on Debian's 7.2 source
 #   make checkpatch   checkpatch.pl --strict on every source file
 #   make sparse       sparse (C=2) build
 #   make kernel-doc   scripts/kernel-doc on every source file
@@ -24,7 +26,7 @@ SCRIPTS := $(CURDIR)/scripts
 # kernel was built with; the module still builds with the same major gcc.
 export DEBIAN_KERNEL_NO_CC_VERSION_CHECK := 1
 
-.PHONY: all modules compat clean deps demo check kunit checkpatch sparse kernel-doc \
+.PHONY: all modules compat clean deps demo check kunit kunit-7.2 checkpatch sparse kernel-doc \
 	bench matrix kvm-amd dkms backport help
 
 all modules: compat
@@ -55,6 +57,9 @@ check:
 kunit:
 	@$(SCRIPTS)/kunit.sh
 
+kunit-7.2:
+	@$(SCRIPTS)/kunit-matrix.sh 7.2
+
 checkpatch:
 	@$(SCRIPTS)/checkpatch.sh
 
@@ -78,4 +83,4 @@ backport:
 	@$(SCRIPTS)/overlay.sh $(KSRC)
 
 help:
-	@sed -n '3,20p' Makefile
+	@sed -n '3,22p' Makefile

@@ -10,9 +10,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# kunit-7.2 (KUnit on the 7.2 tree) is not a default step yet: it has not
-# run green on this tree. CHECK_ONLY="kunit-7.2" runs it.
-STEPS="deps build sparse checkpatch kernel-doc kunit boot matrix kvm-amd"
+STEPS="deps build sparse checkpatch kernel-doc kunit kunit-7.2 boot matrix kvm-amd"
 CHECK_ONLY=${CHECK_ONLY:-$STEPS}
 LOGDIR=${CHECK_LOGDIR:-$AMD_GA_CACHE/check-logs}
 mkdir -p "$LOGDIR"
