@@ -10,7 +10,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-STEPS="deps build sparse checkpatch kernel-doc kunit kunit-7.2 boot matrix kvm-amd"
+STEPS="deps build sparse checkpatch kernel-doc kunit kunit-7.2 boot matrix kvm-amd dkms"
 CHECK_ONLY=${CHECK_ONLY:-$STEPS}
 LOGDIR=${CHECK_LOGDIR:-$AMD_GA_CACHE/check-logs}
 mkdir -p "$LOGDIR"
@@ -136,6 +136,15 @@ if want matrix && [ -x "$AMD_GA_ROOT/scripts/matrix.sh" ]; then
 fi
 if want kvm-amd && [ -x "$AMD_GA_ROOT/scripts/kvm-amd.sh" ]; then
 	run_counted kvm-amd "$AMD_GA_ROOT/scripts/kvm-amd.sh"
+fi
+# DKMS writes /usr/src and /var/lib/dkms: only where make check runs as root.
+if want dkms && [ -x "$AMD_GA_ROOT/scripts/dkms.sh" ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		run_counted dkms "$AMD_GA_ROOT/scripts/dkms.sh"
+	else
+		echo "SKIP dkms (not root)"
+		skipped=$((skipped + 1))
+	fi
 fi
 
 log "check: done in $(( $(date +%s) - t_start )) s; logs in $LOGDIR"
