@@ -225,10 +225,8 @@ static void hb_exit_env(struct hb_env *e)
 	synchronize_rcu();
 	if (!IS_ERR_OR_NULL(e->irt))
 		amd_ga_irt_destroy(e->irt);
-	if (e->iommu) {
-		amd_ga_galog_disable(e->iommu);
+	if (e->iommu)
 		amd_ga_iommu_disable(e->iommu);
-	}
 	amd_ga_model_destroy(e->model);
 	free_page((unsigned long)e->page);
 }
@@ -253,12 +251,10 @@ static int hb_init_env(struct hb_env *e)
 		e->iommu = NULL;
 		return ret;
 	}
-	amd_ga_ctrl_update(e->iommu, AMD_GA_CTRL_GAM_EN,
-			   FIELD_PREP(AMD_GA_CTRL_GAM_EN, AMD_GA_CTRL_GAM_VAPIC) |
-			   AMD_GA_CTRL_XT_EN);
-	ret = amd_ga_galog_enable(e->iommu);
-	if (ret)
-		return ret;
+	/* The enable sequence set GAMEn and brought the GA log up. */
+	if (!e->iommu->galog)
+		return -EOPNOTSUPP;
+	amd_ga_ctrl_update(e->iommu, 0, AMD_GA_CTRL_XT_EN);
 	e->irt = amd_ga_irt_create(e->iommu, &devid, 1);
 	if (IS_ERR(e->irt))
 		return PTR_ERR(e->irt);
