@@ -703,7 +703,11 @@ static void amd_ga_edu_release(struct amd_ga_edu *edu)
 	edu->pdev = NULL;
 }
 
-/* The second vector: the MSI of the IOMMU's own PCI function. */
+/*
+ * The second vector: the MSI of the IOMMU's own PCI function. On an IOMMU
+ * with guest mode the mmio backend takes that MSI for the GA log
+ * (iommu->galog set, see mmio.c); QEMU's has no guest mode, so it is free.
+ */
 static int amd_ga_edu_second_irq(struct amd_ga_edu *edu)
 {
 	struct pci_dev *pdev;
@@ -711,6 +715,8 @@ static int amd_ga_edu_second_irq(struct amd_ga_edu *edu)
 
 	if (!edu->iommu->dev || !dev_is_pci(edu->iommu->dev))
 		return -ENODEV;
+	if (edu->iommu->galog)
+		return -EBUSY;
 	pdev = to_pci_dev(edu->iommu->dev);
 	ret = pci_enable_device(pdev);
 	if (ret)

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) "amd-ga: " fmt
 
+#include <linux/bitfield.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kconfig.h>
@@ -41,16 +42,91 @@ static void amd_ga_mmio_release(struct amd_ga_iommu *iommu)
 
 	iounmap(m->regs);
 	release_mem_region(m->base, AMD_GA_MMIO_SIZE);
+	/* The IOMMU is disabled by now: nothing of it needs Bus Master. */
+	if (m->pci_enabled)
+		pci_disable_device(m->pdev);
 	pci_dev_put(m->pdev);
 	kfree(m);
 }
 
+/*
+ * The GA log interrupt of a real IOMMU. Unless IntCapXTEn is set (amd-ga
+ * never sets it), the IOMMU signals its GA, event and PPR interrupts
+ * through its PCI function's MSI capability; MsiNumGA says which message
+ * of a multi-message MSI the GA log uses. amd-ga enables exactly one
+ * message, so every interrupt of the IOMMU, the GA log's included, is
+ * message 0 and arrives at the Linux IRQ returned here.
+ */
+static int amd_ga_mmio_alloc_ga_irq(struct amd_ga_iommu *iommu)
+{
+	struct amd_ga_mmio *m = container_of(iommu, struct amd_ga_mmio, iommu);
+	int ret;
+
+	/*
+	 * MSI needs the function in D0, which enabling it ensures (Linux's
+	 * own driver enables it too). It stays enabled until release: the
+	 * last disable clears Bus Master, which the IOMMU may need for the
+	 * COMPLETION_WAIT stores it still makes after its GA log is gone.
+	 */
+	if (!m->pci_enabled) {
+		ret = pci_enable_device(m->pdev);
+		if (ret)
+			return ret;
+		m->pci_enabled = true;
+	}
+	ret = pci_alloc_irq_vectors(m->pdev, 1, 1, PCI_IRQ_MSI);
+	if (ret < 0)
+		return ret;
+	ret = pci_irq_vector(m->pdev, 0);
+	if (ret < 0)
+		pci_free_irq_vectors(m->pdev);
+	return ret;
+}
+
+static void amd_ga_mmio_free_ga_irq(struct amd_ga_iommu *iommu)
+{
+	struct amd_ga_mmio *m = container_of(iommu, struct amd_ga_mmio, iommu);
+
+	pci_free_irq_vectors(m->pdev);
+}
+
+/* An IOMMU without guest mode (QEMU's): no GA log, so no GA interrupt. */
 static const struct amd_ga_backend_ops amd_ga_mmio_ops = {
 	.name = "mmio",
 	.read = amd_ga_mmio_read,
 	.write = amd_ga_mmio_write,
 	.release = amd_ga_mmio_release,
 };
+
+/*
+ * An IOMMU with GAMSup = vAPIC: the GA log runs and its interrupt is the
+ * function's MSI. Only such an IOMMU gets the MSI taken by amd-ga; QEMU's
+ * reports GAMSup = 0, which leaves its MSI free for the edu scenarios
+ * (edu_scenarios.c borrows it as their second vector) and means that this
+ * path is only exercised on QEMU by calling the op directly (mmio_test.c).
+ */
+static const struct amd_ga_backend_ops amd_ga_mmio_vapic_ops = {
+	.name = "mmio",
+	.read = amd_ga_mmio_read,
+	.write = amd_ga_mmio_write,
+	.alloc_ga_irq = amd_ga_mmio_alloc_ga_irq,
+	.free_ga_irq = amd_ga_mmio_free_ga_irq,
+	.release = amd_ga_mmio_release,
+};
+
+/**
+ * amd_ga_mmio_ops_for() - the backend operations for an IOMMU
+ * @efr: its Extended Feature Register
+ *
+ * Return: operations with the GA interrupt (the function's MSI) when @efr
+ * reports GAMSup = vAPIC, else operations without it.
+ */
+const struct amd_ga_backend_ops *amd_ga_mmio_ops_for(u64 efr)
+{
+	if (FIELD_GET(AMD_GA_EFR_GAM_SUP, efr) == AMD_GA_EFR_GAM_SUP_VAPIC)
+		return &amd_ga_mmio_vapic_ops;
+	return &amd_ga_mmio_ops;
+}
 
 /**
  * amd_ga_mmio_locate() - find the MMIO window of an IOMMU PCI function
@@ -115,7 +191,9 @@ static int amd_ga_mmio_claim(struct pci_dev *pdev)
 	m->pdev = pci_dev_get(pdev);
 	m->cap = cap;
 	m->base = base;
-	amd_ga_iommu_init(&m->iommu, &amd_ga_mmio_ops, m, &pdev->dev);
+	amd_ga_iommu_init(&m->iommu,
+			  amd_ga_mmio_ops_for(readq(m->regs + AMD_GA_MMIO_EFR)),
+			  m, &pdev->dev);
 	amd_ga_iommu_register(&m->iommu);
 	amd_ga_mmio_units[amd_ga_mmio_count++] = m;
 

@@ -19,6 +19,9 @@ struct pci_dev;
  * @cap: offset of the IOMMU capability block in config space
  * @base: physical address of the MMIO window
  * @regs: the mapped window
+ * @pci_enabled: amd-ga enabled @pdev for the GA log's MSI; it stays
+ *	enabled until release. Set by alloc_ga_irq, which the GA log's
+ *	enable and disable call serialised.
  */
 struct amd_ga_mmio {
 	struct amd_ga_iommu iommu;
@@ -26,8 +29,10 @@ struct amd_ga_mmio {
 	u8 cap;
 	phys_addr_t base;
 	void __iomem *regs;
+	bool pci_enabled;
 };
 
+const struct amd_ga_backend_ops *amd_ga_mmio_ops_for(u64 efr);
 int amd_ga_mmio_locate(struct pci_dev *pdev, u8 *cap, phys_addr_t *base);
 int amd_ga_mmio_probe_all(void);
 void amd_ga_mmio_remove_all(void);
