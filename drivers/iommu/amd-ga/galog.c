@@ -73,6 +73,7 @@ static u64 amd_ga_galog_wait_slot(u64 *slot)
 struct amd_ga_galog_pass {
 	unsigned int entries;
 	unsigned int wakes;
+	unsigned int coalesced;
 	unsigned int bad_code;
 	unsigned int stale;
 	unsigned int torn;
@@ -90,6 +91,8 @@ static void amd_ga_galog_account(struct amd_ga_iommu *iommu,
 		atomic64_set(&s->galog_max_batch, p->entries);
 	if (p->wakes)
 		atomic64_add(p->wakes, &s->galog_wakes);
+	if (p->coalesced)
+		atomic64_add(p->coalesced, &s->galog_coalesced);
 	if (p->bad_code)
 		atomic64_add(p->bad_code, &s->galog_bad_code);
 	if (p->stale)
@@ -137,19 +140,41 @@ static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
 }
 
 /*
- * One bounded pass from head towards the tail read at its start. Each
- * consumed slot is zeroed before the head moves past it, so a slot that
- * reads zero later was not written by the IOMMU. The head is written
+ * One bounded pass from head towards the tail read at its start.
+ *
+ * The notifier is called once per distinct GATag of the pass, not once
+ * per entry: an entry whose tag this pass has already woken is only
+ * counted (coalesced). That loses no wakeup. The IOMMU sets the vector in
+ * the vCPU's IRR before it writes the entry, and writes the entry before
+ * it moves the tail; this pass read the tail (then dma_rmb()) before it
+ * read any entry. So when the notifier runs for the first entry of a tag,
+ * the vectors behind every later entry of that tag in this pass are
+ * already in that vCPU's IRR, and a woken vCPU re-checks its whole IRR
+ * before it blocks again (KVM's block path does, and so must any
+ * consumer). A second call could only wake it again for vectors it sees
+ * anyway. Anything posted after the tail read is a later entry, handled
+ * by a later pass.
+ *
+ * The filter of woken tags is direct-mapped by a hash of the tag, and an
+ * entry is skipped only when its slot holds exactly its tag: a slot that
+ * is empty or holds another tag costs a redundant call at worst, never a
+ * skipped one. Only tags the notifier woke are remembered, so every stale
+ * entry is still counted and reported on its own.
+ *
+ * Each consumed slot is zeroed before the head moves past it, so a slot
+ * that reads zero later was not written by the IOMMU. The head is written
  * once per pass.
  */
 static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 				      unsigned int budget, bool *more)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
+	u32 woken[AMD_GA_GALOG_FILTER_SIZE] = {};
 	struct amd_ga_galog_pass p = {};
 	u32 head = gl->head, tail, tag;
 	amd_ga_notifier_fn fn;
 	u64 *slot, e;
+	u32 *seen;
 
 	lockdep_assert_held(&gl->drain_lock);
 	tail = amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) &
@@ -175,7 +200,13 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 			amd_ga_galog_odd_entry(gl, e, &p);
 			continue;
 		}
+		seen = &woken[amd_ga_galog_filter_slot(tag)];
+		if (*seen == tag) {
+			p.coalesced++;
+			continue;
+		}
 		if (likely(!fn(tag))) {
+			*seen = tag;
 			trace_amd_ga_galog_entry(iommu, tag,
 						 tag >> AMD_GA_GATAG_VCPU_BITS,
 						 tag & AMD_GA_GATAG_VCPU_MASK,
