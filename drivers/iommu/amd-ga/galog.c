@@ -20,6 +20,7 @@
 #include <linux/delay.h>
 #include <linux/export.h>
 #include <linux/gfp.h>
+#include <linux/hash.h>
 #include <linux/interrupt.h>
 #include <linux/iopoll.h>
 #include <linux/mem_encrypt.h>
@@ -28,6 +29,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "dispatch.h"
 #include "galog.h"
@@ -140,6 +142,104 @@ static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
 }
 
 /*
+ * Hand a valid entry's tag to the notifier. Return: true if it woke the
+ * vCPU (the pass may then coalesce later entries of the tag), false for a
+ * stale tag (counted and reported, and never remembered).
+ */
+static noinline bool amd_ga_galog_call(struct amd_ga_galog *gl,
+				       amd_ga_notifier_fn fn,
+				       u64 e, struct amd_ga_galog_pass *p)
+{
+	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
+
+	if (likely(!fn(tag))) {
+		trace_amd_ga_galog_entry(gl->iommu, tag,
+					 tag >> AMD_GA_GATAG_VCPU_BITS,
+					 tag & AMD_GA_GATAG_VCPU_MASK,
+					 FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
+		p->wakes++;
+		return true;
+	}
+	trace_amd_ga_dispatch_miss(gl->iommu, tag,
+				   FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e),
+				   AMD_GA_GALOG_CODE_GUEST_NR,
+				   AMD_GA_MISS_STALE_TAG);
+	amd_ga_galog_stale(gl, e, p);
+	return false;
+}
+
+/* Zero @n consumed slots from slot @first on, wrapping at the end of the log. */
+static void amd_ga_galog_zero(struct amd_ga_galog *gl, unsigned int first,
+			      unsigned int n)
+{
+	unsigned int run = min(n, AMD_GA_GALOG_ENTRIES - first);
+
+	memset(&gl->buf[first], 0, run * AMD_GA_GALOG_ENTRY_SIZE);
+	if (n > run)
+		memset(gl->buf, 0, (n - run) * AMD_GA_GALOG_ENTRY_SIZE);
+}
+
+/*
+ * A valid entry: event code 1 and a tag inside the layout (VM ID not 0),
+ * tested with one branch; a slot not written yet (zero) fails it too.
+ */
+static inline bool amd_ga_galog_entry_ok(u64 e)
+{
+	u64 bad_code = FIELD_GET(AMD_GA_GALOG_ENT_CODE, e) ^ AMD_GA_GALOG_CODE_GUEST_NR;
+	u64 no_vm = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e) < BIT(AMD_GA_GATAG_VCPU_BITS);
+
+	return !(bad_code | no_vm);
+}
+
+/* Call the notifier for a valid entry unless this pass woke its tag. */
+static __always_inline void amd_ga_galog_dispatch(struct amd_ga_galog *gl,
+						  amd_ga_notifier_fn fn, u64 e,
+						  u32 *woken,
+						  struct amd_ga_galog_pass *p)
+{
+	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
+	u32 *seen = &woken[amd_ga_galog_filter_slot(tag)];
+
+	if (*seen != tag && amd_ga_galog_call(gl, fn, e, p))
+		*seen = tag;
+}
+
+/* The rare slot: still zero (wait for it), or not a valid entry. */
+static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
+					    amd_ga_notifier_fn fn, u32 *woken,
+					    struct amd_ga_galog_pass *p)
+{
+	u64 e = READ_ONCE(*slot);
+
+	if (!e)
+		e = amd_ga_galog_wait_slot(slot);
+	if (!amd_ga_galog_entry_ok(e) || !fn)
+		amd_ga_galog_odd_entry(gl, e, p);
+	else
+		amd_ga_galog_dispatch(gl, fn, e, woken, p);
+}
+
+/*
+ * Consume @n slots from @slot on, without wrapping. A coalesced entry
+ * costs a load, one validity test and a filter probe: no store, no call.
+ * Whatever is not coalesced is counted in @p.
+ */
+static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
+			      unsigned int n, amd_ga_notifier_fn fn,
+			      u32 *woken, struct amd_ga_galog_pass *p)
+{
+	u64 *stop = slot + n, e;
+
+	for (; slot != stop; slot++) {
+		e = READ_ONCE(*slot);
+		if (likely(fn && amd_ga_galog_entry_ok(e)))
+			amd_ga_galog_dispatch(gl, fn, e, woken, p);
+		else
+			amd_ga_galog_slow_slot(gl, slot, fn, woken, p);
+	}
+}
+
+/*
  * One bounded pass from head towards the tail read at its start.
  *
  * The notifier is called once per distinct GATag of the pass, not once
@@ -161,9 +261,9 @@ static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
  * skipped one. Only tags the notifier woke are remembered, so every stale
  * entry is still counted and reported on its own.
  *
- * Each consumed slot is zeroed before the head moves past it, so a slot
- * that reads zero later was not written by the IOMMU. The head is written
- * once per pass.
+ * The consumed slots are zeroed together before the head moves past
+ * them, so a slot that reads zero later was not written by the IOMMU.
+ * The head is written once per pass.
  */
 static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 				      unsigned int budget, bool *more)
@@ -171,72 +271,48 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 	struct amd_ga_iommu *iommu = gl->iommu;
 	u32 woken[AMD_GA_GALOG_FILTER_SIZE] = {};
 	struct amd_ga_galog_pass p = {};
-	u32 head = gl->head, tail, tag;
+	u32 first = gl->head / AMD_GA_GALOG_ENTRY_SIZE;
 	amd_ga_notifier_fn fn;
-	u64 *slot, e;
-	u32 *seen;
+	unsigned int n, run;
+	u32 head, tail;
 
 	lockdep_assert_held(&gl->drain_lock);
 	tail = amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) &
 	       AMD_GA_GALOG_PTR & (AMD_GA_GALOG_BYTES - 1);
 	/* Entries before the tail are visible once the tail is. */
 	dma_rmb();
+	n = ((tail - gl->head) & (AMD_GA_GALOG_BYTES - 1)) /
+	    AMD_GA_GALOG_ENTRY_SIZE;
+	*more = n > budget;
+	n = min(n, budget);
+	if (!n)
+		return 0;
 
 	/* One read-side section per pass covers every notifier call in it. */
 	rcu_read_lock();
 	fn = amd_ga_dispatch_notifier();
-	while (head != tail && p.entries < budget) {
-		slot = &gl->buf[head / AMD_GA_GALOG_ENTRY_SIZE];
-		e = READ_ONCE(*slot);
-		if (unlikely(!e))
-			e = amd_ga_galog_wait_slot(slot);
-		WRITE_ONCE(*slot, 0);
-		head = (head + AMD_GA_GALOG_ENTRY_SIZE) & (AMD_GA_GALOG_BYTES - 1);
-		p.entries++;
-		tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
-		if (unlikely(FIELD_GET(AMD_GA_GALOG_ENT_CODE, e) !=
-			     AMD_GA_GALOG_CODE_GUEST_NR ||
-			     !amd_ga_gatag_in_layout(tag) || !fn)) {
-			amd_ga_galog_odd_entry(gl, e, &p);
-			continue;
-		}
-		seen = &woken[amd_ga_galog_filter_slot(tag)];
-		if (*seen == tag) {
-			p.coalesced++;
-			continue;
-		}
-		if (likely(!fn(tag))) {
-			*seen = tag;
-			trace_amd_ga_galog_entry(iommu, tag,
-						 tag >> AMD_GA_GATAG_VCPU_BITS,
-						 tag & AMD_GA_GATAG_VCPU_MASK,
-						 FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
-			p.wakes++;
-		} else {
-			trace_amd_ga_dispatch_miss(iommu, tag,
-						   FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e),
-						   AMD_GA_GALOG_CODE_GUEST_NR,
-						   AMD_GA_MISS_STALE_TAG);
-			amd_ga_galog_stale(gl, e, &p);
-		}
-	}
+	run = min(n, AMD_GA_GALOG_ENTRIES - first);
+	amd_ga_galog_scan(gl, &gl->buf[first], run, fn, woken, &p);
+	if (n > run)
+		amd_ga_galog_scan(gl, gl->buf, n - run, fn, woken, &p);
 	rcu_read_unlock();
 
-	*more = head != tail;
-	if (!p.entries)
-		return 0;
+	p.entries = n;
+	p.coalesced = n - p.wakes - p.stale - p.bad_code - p.torn - p.unclaimed;
+	amd_ga_galog_zero(gl, first, n);
 	/* The zeroed slots are in memory before the IOMMU may reuse them. */
 	wmb();
+	head = (gl->head + n * AMD_GA_GALOG_ENTRY_SIZE) & (AMD_GA_GALOG_BYTES - 1);
 	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_HEAD, head);
 	gl->head = head;
-	trace_amd_ga_galog_batch(iommu, p.entries, head, tail);
+	trace_amd_ga_galog_batch(iommu, n, head, tail);
 	if (p.torn) {
 		gl->needs_recovery = true;
 		pr_warn_ratelimited("%s: %u GA log slots between head and tail stayed empty\n",
 				    iommu->name, p.torn);
 	}
 	amd_ga_galog_account(iommu, &p);
-	return p.entries;
+	return n;
 }
 
 static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
