@@ -16,7 +16,7 @@
 struct amd_ga_iommu;
 
 #define AMD_GA_GALOG_BYTES	(AMD_GA_GALOG_ENTRIES * AMD_GA_GALOG_ENTRY_SIZE)
-#define AMD_GA_GALOG_BUDGET	128	/* entries per drain pass */
+#define AMD_GA_GALOG_BUDGET	256	/* entries per drain pass */
 
 /* Tags a drain pass remembers as woken: a direct-mapped filter. */
 #define AMD_GA_GALOG_FILTER_BITS	6
