@@ -142,23 +142,31 @@ static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
 }
 
 /*
- * Hand a valid entry's tag to the notifier. Return: true if it woke the
- * vCPU (the pass may then coalesce later entries of the tag), false for a
- * stale tag (counted and reported, and never remembered).
+ * Hand a valid entry's tag to the notifier, through the static call that
+ * names the registered one (a direct call, no retpoline). The pass's RCU
+ * section covers the call as it covers a call through the pointer.
+ * Return: true if it woke the vCPU (the pass may then coalesce later
+ * entries of the tag), false for a stale tag (counted and reported, and
+ * never remembered) or when the notifier was unregistered during the pass
+ * (counted as unclaimed).
  */
-static noinline bool amd_ga_galog_call(struct amd_ga_galog *gl,
-				       amd_ga_notifier_fn fn,
-				       u64 e, struct amd_ga_galog_pass *p)
+static noinline bool amd_ga_galog_call(struct amd_ga_galog *gl, u64 e,
+				       struct amd_ga_galog_pass *p)
 {
 	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
+	int ret = static_call(amd_ga_notifier_call)(tag);
 
-	if (likely(!fn(tag))) {
+	if (likely(!ret)) {
 		trace_amd_ga_galog_entry(gl->iommu, tag,
 					 tag >> AMD_GA_GATAG_VCPU_BITS,
 					 tag & AMD_GA_GATAG_VCPU_MASK,
 					 FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
 		p->wakes++;
 		return true;
+	}
+	if (unlikely(ret == -ENODEV && !amd_ga_dispatch_notifier())) {
+		amd_ga_galog_odd_entry(gl, e, p);
+		return false;
 	}
 	trace_amd_ga_dispatch_miss(gl->iommu, tag,
 				   FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e),
@@ -193,14 +201,13 @@ static inline bool amd_ga_galog_entry_ok(u64 e)
 
 /* Call the notifier for a valid entry unless this pass woke its tag. */
 static __always_inline void amd_ga_galog_dispatch(struct amd_ga_galog *gl,
-						  amd_ga_notifier_fn fn, u64 e,
-						  u32 *woken,
+						  u64 e, u32 *woken,
 						  struct amd_ga_galog_pass *p)
 {
 	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
 	u32 *seen = &woken[amd_ga_galog_filter_slot(tag)];
 
-	if (*seen != tag && amd_ga_galog_call(gl, fn, e, p))
+	if (*seen != tag && amd_ga_galog_call(gl, e, p))
 		*seen = tag;
 }
 
@@ -216,7 +223,7 @@ static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
 	if (!amd_ga_galog_entry_ok(e) || !fn)
 		amd_ga_galog_odd_entry(gl, e, p);
 	else
-		amd_ga_galog_dispatch(gl, fn, e, woken, p);
+		amd_ga_galog_dispatch(gl, e, woken, p);
 }
 
 /*
@@ -233,7 +240,7 @@ static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
 	for (; slot != stop; slot++) {
 		e = READ_ONCE(*slot);
 		if (likely(fn && amd_ga_galog_entry_ok(e)))
-			amd_ga_galog_dispatch(gl, fn, e, woken, p);
+			amd_ga_galog_dispatch(gl, e, woken, p);
 		else
 			amd_ga_galog_slow_slot(gl, slot, fn, woken, p);
 	}
