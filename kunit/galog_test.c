@@ -4,8 +4,9 @@
  * vCPU kthreads that block as KVM's do. Exactly-once delivery, bounded
  * batches, overflow restart, an overflow storm without lost wakeups (and
  * proof that the storm detects losses when recovery is off), bad event
- * codes, stale tags, torn entries, no double dispatch, and two CPUs
- * posting while the handler drains.
+ * codes, stale tags, torn entries, no double dispatch, one notifier call
+ * per vCPU and pass without a false skip, and two CPUs posting while the
+ * handler drains.
  */
 #include <kunit/test.h>
 #include <linux/amd-ga.h>
@@ -342,11 +343,89 @@ static void galog_no_double_dispatch(struct kunit *test)
 			KUNIT_ASSERT_EQ(test, gt_inject(h, tag, AMD_GA_GALOG_CODE_GUEST_NR), 0);
 		KUNIT_ASSERT_TRUE(test, gt_drained(h));
 	}
-	KUNIT_EXPECT_EQ(test, (u64)atomic_read(&h->vcpus[0].wakes), (u64)k);
-	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), (u64)k);
+	/*
+	 * Every entry consumed once: it either woke the vCPU or was
+	 * coalesced into a wake of the same pass; each burst took a pass.
+	 */
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), (u64)k);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes) + gt_stat(&s->galog_coalesced),
+			(u64)k);
+	KUNIT_EXPECT_EQ(test, (u64)atomic_read(&h->vcpus[0].wakes),
+			gt_stat(&s->galog_wakes));
+	KUNIT_EXPECT_GE(test, gt_stat(&s->galog_wakes), (u64)DIV_ROUND_UP(k, 100));
+	KUNIT_EXPECT_LE(test, gt_stat(&s->galog_wakes), gt_stat(&s->galog_batches));
 	for (i = 0; i < AMD_GA_GALOG_ENTRIES; i++)
 		KUNIT_EXPECT_EQ(test, READ_ONCE(h->gl->buf[i]), 0ULL);
+}
+
+/*
+ * Entries of one pass for the same vCPU make one notifier call: all of
+ * them were written, IRR first, before the pass read the tail, and the
+ * woken vCPU consumes every pending vector. No vector is left behind.
+ */
+static void galog_coalesces_per_pass(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 4, 8, true);
+	struct amd_ga_stats *s = &h->env.iommu->stats;
+	unsigned int v, j;
+
+	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, GT_SETTLE_MS));
+	/* The drain is held off: the 32 entries make a single pass. */
+	mutex_lock(&h->gl->drain_lock);
+	for (j = 0; j < h->nvec; j++)
+		for (v = 0; v < h->nvcpus; v++)
+			KUNIT_EXPECT_TRUE(test, standin_post(h, v, j));
+	mutex_unlock(&h->gl->drain_lock);
+	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
+	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), 32ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 32ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_max_batch), 32ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), 4ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_coalesced), 28ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->notified), 4ULL);
+	for (v = 0; v < h->nvcpus; v++)
+		KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[v].wakes), 1);
+}
+
+/*
+ * Two vCPUs whose tags share a slot of the woken-tags filter, posted
+ * alternately in one pass: each takes the slot from the other, and
+ * neither is ever skipped (A, B, A, B: four calls, nothing coalesced).
+ */
+static void galog_coalescing_never_skips_a_collision(struct kunit *test)
+{
+	/* One vCPU more than the filter has slots: two must share one. */
+	struct standin_host *h = gt_host(test, AMD_GA_GALOG_FILTER_SIZE + 1, 2, true);
+	struct amd_ga_stats *s = &h->env.iommu->stats;
+	unsigned int a, b = 0, j;
+	u32 sa = 0;
+
+	for (a = 0; a < h->nvcpus; a++) {
+		sa = amd_ga_galog_filter_slot(amd_ga_vcpu_ga_tag(h->vcpus[a].rec));
+		for (b = a + 1; b < h->nvcpus; b++)
+			if (amd_ga_galog_filter_slot(amd_ga_vcpu_ga_tag(h->vcpus[b].rec)) == sa)
+				break;
+		if (b < h->nvcpus)
+			break;
+	}
+	KUNIT_ASSERT_LT(test, a, h->nvcpus);
+	kunit_info(test, "vCPUs %u and %u share filter slot %u\n", a, b, sa);
+	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, GT_SETTLE_MS));
+	mutex_lock(&h->gl->drain_lock);
+	for (j = 0; j < h->nvec; j++) {
+		KUNIT_EXPECT_TRUE(test, standin_post(h, a, j));
+		KUNIT_EXPECT_TRUE(test, standin_post(h, b, j));
+	}
+	mutex_unlock(&h->gl->drain_lock);
+	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
+	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), 4ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 4ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), 4ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_coalesced), 0ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[a].wakes), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[b].wakes), 2);
 }
 
 struct gt_poster {
@@ -417,6 +496,8 @@ static struct kunit_case amd_ga_galog_cases[] = {
 	KUNIT_CASE(galog_stale_tags),
 	KUNIT_CASE(galog_torn_entry_recovers),
 	KUNIT_CASE(galog_no_double_dispatch),
+	KUNIT_CASE(galog_coalesces_per_pass),
+	KUNIT_CASE(galog_coalescing_never_skips_a_collision),
 	KUNIT_CASE(galog_two_cpus_posting),
 	{}
 };

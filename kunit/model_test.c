@@ -16,7 +16,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "cmdq.h"
 #include "galog.h"
+#include "iommu.h"
 #include "modelenv.h"
 #include "vapic.h"
 
@@ -288,24 +290,25 @@ static void model_command_buffer(struct kunit *test)
 	for (i = 0; i < 300; i++)
 		KUNIT_ASSERT_EQ(test, amd_ga_modelenv_inv_irt(&c->env, i % 4), 0);
 	KUNIT_EXPECT_EQ(test, mdl_reg(c, AMD_GA_MMIO_CMD_HEAD), mdl_reg(c, AMD_GA_MMIO_CMD_TAIL));
-	KUNIT_EXPECT_EQ(test, mdl_reg(c, AMD_GA_MMIO_CMD_HEAD), c->env.cmd_tail);
+	KUNIT_EXPECT_EQ(test, mdl_reg(c, AMD_GA_MMIO_CMD_HEAD), c->env.iommu->cmdq->tail);
 	/* An unknown opcode is skipped, the commands after it still run. */
 	KUNIT_EXPECT_EQ(test, amd_ga_modelenv_cmd(&c->env,
 						  FIELD_PREP(AMD_GA_CMD_OPCODE, 0xa), 0), 0);
 	amd_ga_model_get_stats(c->env.model, &s);
 	KUNIT_EXPECT_EQ(test, s.cmd_illegal, 1ULL);
 	KUNIT_EXPECT_GE(test, s.inv_irt, 300ULL);
-	/* With CmdBufEn clear nothing runs: the wait times out. */
+	/* With CmdBufEn clear nothing runs: the wait times out (in 10 ms). */
+	c->env.iommu->cmdq->timeout_us = 10000;
 	amd_ga_ctrl_update(c->env.iommu, AMD_GA_CTRL_CMD_BUF_EN, 0);
 	KUNIT_EXPECT_EQ(test, amd_ga_modelenv_inv_irt(&c->env, 0), -ETIMEDOUT);
 	amd_ga_ctrl_update(c->env.iommu, 0, AMD_GA_CTRL_CMD_BUF_EN);
-	KUNIT_EXPECT_EQ(test, mdl_reg(c, AMD_GA_MMIO_CMD_HEAD), c->env.cmd_tail);
+	KUNIT_EXPECT_EQ(test, mdl_reg(c, AMD_GA_MMIO_CMD_HEAD), c->env.iommu->cmdq->tail);
 }
 
 static void model_remap_modes(struct kunit *test)
 {
 	struct mdl_ctx *c = test->priv;
-	u32 *irt32 = (u32 *)c->env.irt[0];
+	u32 *irt32 = c->env.irt[0]->entries;
 	struct amd_ga_remap_cfg cfg = { .remap_en = true, .vector = 0x61, .dest = 7 };
 	u32 e32;
 
@@ -338,6 +341,7 @@ static void model_bad_tables(struct kunit *test)
 	struct mdl_ctx *c = test->priv;
 	u64 *dte = amd_ga_modelenv_dte(&c->env, 1);
 	struct amd_ga_model_stats s;
+	u64 base;
 	struct amd_ga_guest_cfg cfg = {
 		.remap_en = true, .vector = 0x30, .ga_tag = 0x1001,
 		/* Beyond any memory of the test machine. */
@@ -347,7 +351,15 @@ static void model_bad_tables(struct kunit *test)
 
 	/* Index beyond IntTabLen (512), device beyond the device table. */
 	KUNIT_EXPECT_EQ(test, amd_ga_model_raise(c->env.model, 1, 512), AMD_GA_MODEL_ABORTED);
+	/* The driver's table covers every DeviceID: shrink it to 2 pages. */
+	base = mdl_reg(c, AMD_GA_MMIO_DEVTAB_BASE);
+	amd_ga_write(c->env.iommu, AMD_GA_MMIO_DEVTAB_BASE,
+		     (base & ~AMD_GA_DEVTAB_BASE_SIZE) |
+		     FIELD_PREP(AMD_GA_DEVTAB_BASE_SIZE, 1));
 	KUNIT_EXPECT_EQ(test, amd_ga_model_raise(c->env.model, 0xffff, 0), AMD_GA_MODEL_ABORTED);
+	amd_ga_write(c->env.iommu, AMD_GA_MMIO_DEVTAB_BASE, base);
+	KUNIT_EXPECT_EQ(test, amd_ga_model_raise(c->env.model, 0xffff, 0),
+			AMD_GA_MODEL_UNTRANSLATED);
 	/* A backing page outside memory. */
 	KUNIT_ASSERT_EQ(test, amd_ga_irte_make_guest(&cfg, true, &e), 0);
 	KUNIT_ASSERT_EQ(test, amd_ga_modelenv_write_irte(&c->env, 1, 0, &e), 0);

@@ -122,6 +122,7 @@ static const struct {
 	AMD_GA_STAT(galog_recoveries),
 	AMD_GA_STAT(galog_recovery_wakes),
 	AMD_GA_STAT(galog_wakes),
+	AMD_GA_STAT(galog_coalesced),
 	AMD_GA_STAT(galog_bad_code),
 	AMD_GA_STAT(galog_stale_tags),
 	AMD_GA_STAT(galog_torn),

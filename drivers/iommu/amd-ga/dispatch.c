@@ -22,6 +22,7 @@
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/static_call.h>
 
 #include "dispatch.h"
 #include "gatag.h"
@@ -60,6 +61,23 @@ static struct amd_ga_vmid_alloc amd_ga_vmids = {
  */
 static int (*amd_ga_notifier)(u32 ga_tag);
 
+/* What the notifier static call runs while no notifier is registered. */
+int amd_ga_notifier_none(u32 ga_tag)
+{
+	return -ENODEV;
+}
+
+/*
+ * The GA log drain calls the notifier through this static call: a direct
+ * call, patched at registration, instead of an indirect one (a retpoline
+ * on most x86 machines) per call. It always names the registered
+ * notifier, or amd_ga_notifier_none().
+ */
+DEFINE_STATIC_CALL(amd_ga_notifier_call, amd_ga_notifier_none);
+
+/* Serialises registrations: the pointer and the static call change together. */
+static DEFINE_MUTEX(amd_ga_notifier_lock);
+
 /**
  * amd_ga_register_ga_log_notifier() - set the function GA log entries call
  * @notifier: called with the GATag of every valid GA log entry and for
@@ -71,12 +89,16 @@ static int (*amd_ga_notifier)(u32 ga_tag);
  * it does not know (amd-ga counts those as stale). Unregistering returns
  * only when no call of the previous notifier is in flight.
  *
- * Context: process context (may sleep when @notifier is NULL).
+ * Context: process context; may sleep (the static call is patched).
  * Return: 0.
  */
 int amd_ga_register_ga_log_notifier(int (*notifier)(u32 ga_tag))
 {
+	mutex_lock(&amd_ga_notifier_lock);
 	WRITE_ONCE(amd_ga_notifier, notifier);
+	static_call_update(amd_ga_notifier_call,
+			   notifier ? notifier : amd_ga_notifier_none);
+	mutex_unlock(&amd_ga_notifier_lock);
 	if (!notifier)
 		synchronize_rcu();
 	return 0;

@@ -9,6 +9,7 @@
 #include <linux/amd-ga.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
+#include <linux/static_call.h>
 #include <linux/types.h>
 
 #include "gatag.h"
@@ -42,6 +43,9 @@ struct amd_ga_vm {
 typedef int (*amd_ga_notifier_fn)(u32 ga_tag);
 
 amd_ga_notifier_fn amd_ga_dispatch_notifier(void);
+
+int amd_ga_notifier_none(u32 ga_tag);
+DECLARE_STATIC_CALL(amd_ga_notifier_call, amd_ga_notifier_none);
 int amd_ga_dispatch_tag(u32 ga_tag);
 
 /* A tag whose VM ID is 0 (never allocated) lies outside the layout. */

@@ -20,6 +20,7 @@
 #include <linux/delay.h>
 #include <linux/export.h>
 #include <linux/gfp.h>
+#include <linux/hash.h>
 #include <linux/interrupt.h>
 #include <linux/iopoll.h>
 #include <linux/mem_encrypt.h>
@@ -28,6 +29,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "dispatch.h"
 #include "galog.h"
@@ -73,6 +75,7 @@ static u64 amd_ga_galog_wait_slot(u64 *slot)
 struct amd_ga_galog_pass {
 	unsigned int entries;
 	unsigned int wakes;
+	unsigned int coalesced;
 	unsigned int bad_code;
 	unsigned int stale;
 	unsigned int torn;
@@ -90,6 +93,8 @@ static void amd_ga_galog_account(struct amd_ga_iommu *iommu,
 		atomic64_set(&s->galog_max_batch, p->entries);
 	if (p->wakes)
 		atomic64_add(p->wakes, &s->galog_wakes);
+	if (p->coalesced)
+		atomic64_add(p->coalesced, &s->galog_coalesced);
 	if (p->bad_code)
 		atomic64_add(p->bad_code, &s->galog_bad_code);
 	if (p->stale)
@@ -137,75 +142,184 @@ static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
 }
 
 /*
- * One bounded pass from head towards the tail read at its start. Each
- * consumed slot is zeroed before the head moves past it, so a slot that
- * reads zero later was not written by the IOMMU. The head is written
- * once per pass.
+ * Hand a valid entry's tag to the notifier, through the static call that
+ * names the registered one (a direct call, no retpoline). The pass's RCU
+ * section covers the call as it covers a call through the pointer.
+ * Return: true if it woke the vCPU (the pass may then coalesce later
+ * entries of the tag), false for a stale tag (counted and reported, and
+ * never remembered) or when the notifier was unregistered during the pass
+ * (counted as unclaimed).
+ */
+static noinline bool amd_ga_galog_call(struct amd_ga_galog *gl, u64 e,
+				       struct amd_ga_galog_pass *p)
+{
+	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
+	int ret = static_call(amd_ga_notifier_call)(tag);
+
+	if (likely(!ret)) {
+		trace_amd_ga_galog_entry(gl->iommu, tag,
+					 tag >> AMD_GA_GATAG_VCPU_BITS,
+					 tag & AMD_GA_GATAG_VCPU_MASK,
+					 FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
+		p->wakes++;
+		return true;
+	}
+	if (unlikely(ret == -ENODEV && !amd_ga_dispatch_notifier())) {
+		amd_ga_galog_odd_entry(gl, e, p);
+		return false;
+	}
+	trace_amd_ga_dispatch_miss(gl->iommu, tag,
+				   FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e),
+				   AMD_GA_GALOG_CODE_GUEST_NR,
+				   AMD_GA_MISS_STALE_TAG);
+	amd_ga_galog_stale(gl, e, p);
+	return false;
+}
+
+/* Zero @n consumed slots from slot @first on, wrapping at the end of the log. */
+static void amd_ga_galog_zero(struct amd_ga_galog *gl, unsigned int first,
+			      unsigned int n)
+{
+	unsigned int run = min(n, AMD_GA_GALOG_ENTRIES - first);
+
+	memset(&gl->buf[first], 0, run * AMD_GA_GALOG_ENTRY_SIZE);
+	if (n > run)
+		memset(gl->buf, 0, (n - run) * AMD_GA_GALOG_ENTRY_SIZE);
+}
+
+/*
+ * A valid entry: event code 1 and a tag inside the layout (VM ID not 0),
+ * tested with one branch; a slot not written yet (zero) fails it too.
+ */
+static inline bool amd_ga_galog_entry_ok(u64 e)
+{
+	u64 bad_code = FIELD_GET(AMD_GA_GALOG_ENT_CODE, e) ^ AMD_GA_GALOG_CODE_GUEST_NR;
+	u64 no_vm = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e) < BIT(AMD_GA_GATAG_VCPU_BITS);
+
+	return !(bad_code | no_vm);
+}
+
+/* Call the notifier for a valid entry unless this pass woke its tag. */
+static __always_inline void amd_ga_galog_dispatch(struct amd_ga_galog *gl,
+						  u64 e, u32 *woken,
+						  struct amd_ga_galog_pass *p)
+{
+	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
+	u32 *seen = &woken[amd_ga_galog_filter_slot(tag)];
+
+	if (*seen != tag && amd_ga_galog_call(gl, e, p))
+		*seen = tag;
+}
+
+/* The rare slot: still zero (wait for it), or not a valid entry. */
+static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
+					    amd_ga_notifier_fn fn, u32 *woken,
+					    struct amd_ga_galog_pass *p)
+{
+	u64 e = READ_ONCE(*slot);
+
+	if (!e)
+		e = amd_ga_galog_wait_slot(slot);
+	if (!amd_ga_galog_entry_ok(e) || !fn)
+		amd_ga_galog_odd_entry(gl, e, p);
+	else
+		amd_ga_galog_dispatch(gl, e, woken, p);
+}
+
+/*
+ * Consume @n slots from @slot on, without wrapping. A coalesced entry
+ * costs a load, one validity test and a filter probe: no store, no call.
+ * Whatever is not coalesced is counted in @p.
+ */
+static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
+			      unsigned int n, amd_ga_notifier_fn fn,
+			      u32 *woken, struct amd_ga_galog_pass *p)
+{
+	u64 *stop = slot + n, e;
+
+	for (; slot != stop; slot++) {
+		e = READ_ONCE(*slot);
+		if (likely(fn && amd_ga_galog_entry_ok(e)))
+			amd_ga_galog_dispatch(gl, e, woken, p);
+		else
+			amd_ga_galog_slow_slot(gl, slot, fn, woken, p);
+	}
+}
+
+/*
+ * One bounded pass from head towards the tail read at its start.
+ *
+ * The notifier is called once per distinct GATag of the pass, not once
+ * per entry: an entry whose tag this pass has already woken is only
+ * counted (coalesced). That loses no wakeup. The IOMMU sets the vector in
+ * the vCPU's IRR before it writes the entry, and writes the entry before
+ * it moves the tail; this pass read the tail (then dma_rmb()) before it
+ * read any entry. So when the notifier runs for the first entry of a tag,
+ * the vectors behind every later entry of that tag in this pass are
+ * already in that vCPU's IRR, and a woken vCPU re-checks its whole IRR
+ * before it blocks again (KVM's block path does, and so must any
+ * consumer). A second call could only wake it again for vectors it sees
+ * anyway. Anything posted after the tail read is a later entry, handled
+ * by a later pass.
+ *
+ * The filter of woken tags is direct-mapped by a hash of the tag, and an
+ * entry is skipped only when its slot holds exactly its tag: a slot that
+ * is empty or holds another tag costs a redundant call at worst, never a
+ * skipped one. Only tags the notifier woke are remembered, so every stale
+ * entry is still counted and reported on its own.
+ *
+ * The consumed slots are zeroed together before the head moves past
+ * them, so a slot that reads zero later was not written by the IOMMU.
+ * The head is written once per pass.
  */
 static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 				      unsigned int budget, bool *more)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
+	u32 woken[AMD_GA_GALOG_FILTER_SIZE] = {};
 	struct amd_ga_galog_pass p = {};
-	u32 head = gl->head, tail, tag;
+	u32 first = gl->head / AMD_GA_GALOG_ENTRY_SIZE;
 	amd_ga_notifier_fn fn;
-	u64 *slot, e;
+	unsigned int n, run;
+	u32 head, tail;
 
 	lockdep_assert_held(&gl->drain_lock);
 	tail = amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) &
 	       AMD_GA_GALOG_PTR & (AMD_GA_GALOG_BYTES - 1);
 	/* Entries before the tail are visible once the tail is. */
 	dma_rmb();
+	n = ((tail - gl->head) & (AMD_GA_GALOG_BYTES - 1)) /
+	    AMD_GA_GALOG_ENTRY_SIZE;
+	*more = n > budget;
+	n = min(n, budget);
+	if (!n)
+		return 0;
 
 	/* One read-side section per pass covers every notifier call in it. */
 	rcu_read_lock();
 	fn = amd_ga_dispatch_notifier();
-	while (head != tail && p.entries < budget) {
-		slot = &gl->buf[head / AMD_GA_GALOG_ENTRY_SIZE];
-		e = READ_ONCE(*slot);
-		if (unlikely(!e))
-			e = amd_ga_galog_wait_slot(slot);
-		WRITE_ONCE(*slot, 0);
-		head = (head + AMD_GA_GALOG_ENTRY_SIZE) & (AMD_GA_GALOG_BYTES - 1);
-		p.entries++;
-		tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
-		if (unlikely(FIELD_GET(AMD_GA_GALOG_ENT_CODE, e) !=
-			     AMD_GA_GALOG_CODE_GUEST_NR ||
-			     !amd_ga_gatag_in_layout(tag) || !fn)) {
-			amd_ga_galog_odd_entry(gl, e, &p);
-			continue;
-		}
-		if (likely(!fn(tag))) {
-			trace_amd_ga_galog_entry(iommu, tag,
-						 tag >> AMD_GA_GATAG_VCPU_BITS,
-						 tag & AMD_GA_GATAG_VCPU_MASK,
-						 FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
-			p.wakes++;
-		} else {
-			trace_amd_ga_dispatch_miss(iommu, tag,
-						   FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e),
-						   AMD_GA_GALOG_CODE_GUEST_NR,
-						   AMD_GA_MISS_STALE_TAG);
-			amd_ga_galog_stale(gl, e, &p);
-		}
-	}
+	run = min(n, AMD_GA_GALOG_ENTRIES - first);
+	amd_ga_galog_scan(gl, &gl->buf[first], run, fn, woken, &p);
+	if (n > run)
+		amd_ga_galog_scan(gl, gl->buf, n - run, fn, woken, &p);
 	rcu_read_unlock();
 
-	*more = head != tail;
-	if (!p.entries)
-		return 0;
+	p.entries = n;
+	p.coalesced = n - p.wakes - p.stale - p.bad_code - p.torn - p.unclaimed;
+	amd_ga_galog_zero(gl, first, n);
 	/* The zeroed slots are in memory before the IOMMU may reuse them. */
 	wmb();
+	head = (gl->head + n * AMD_GA_GALOG_ENTRY_SIZE) & (AMD_GA_GALOG_BYTES - 1);
 	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_HEAD, head);
 	gl->head = head;
-	trace_amd_ga_galog_batch(iommu, p.entries, head, tail);
+	trace_amd_ga_galog_batch(iommu, n, head, tail);
 	if (p.torn) {
 		gl->needs_recovery = true;
 		pr_warn_ratelimited("%s: %u GA log slots between head and tail stayed empty\n",
 				    iommu->name, p.torn);
 	}
 	amd_ga_galog_account(iommu, &p);
-	return p.entries;
+	return n;
 }
 
 static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)

@@ -7,6 +7,7 @@
 #ifndef AMD_GA_GALOG_H
 #define AMD_GA_GALOG_H
 
+#include <linux/hash.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 
@@ -15,7 +16,17 @@
 struct amd_ga_iommu;
 
 #define AMD_GA_GALOG_BYTES	(AMD_GA_GALOG_ENTRIES * AMD_GA_GALOG_ENTRY_SIZE)
-#define AMD_GA_GALOG_BUDGET	128	/* entries per drain pass */
+#define AMD_GA_GALOG_BUDGET	256	/* entries per drain pass */
+
+/* Tags a drain pass remembers as woken: a direct-mapped filter. */
+#define AMD_GA_GALOG_FILTER_BITS	6
+#define AMD_GA_GALOG_FILTER_SIZE	BIT(AMD_GA_GALOG_FILTER_BITS)
+
+/* The filter slot of a GATag; two tags may share one (then both are called). */
+static inline u32 amd_ga_galog_filter_slot(u32 ga_tag)
+{
+	return hash_32(ga_tag, AMD_GA_GALOG_FILTER_BITS);
+}
 
 /**
  * struct amd_ga_galog - the GA log of one IOMMU

@@ -53,7 +53,9 @@ struct amd_ga_backend_ops {
  * @galog_restarts: GA log restart sequences run
  * @galog_recoveries: lossless recovery passes after an overflow
  * @galog_recovery_wakes: vCPUs woken by a recovery pass
- * @galog_wakes: notifier calls for GA log entries
+ * @galog_wakes: notifier calls for GA log entries that woke a vCPU
+ * @galog_coalesced: valid entries whose tag the same drain pass had already
+ *	woken, so no second call was made
  * @galog_bad_code: entries with an event code other than 1, skipped
  * @galog_stale_tags: tags of unknown or destroyed VMs/vCPUs, skipped
  * @galog_torn: slots between head and tail still empty after a bounded
@@ -73,6 +75,7 @@ struct amd_ga_stats {
 	atomic64_t galog_recoveries;
 	atomic64_t galog_recovery_wakes;
 	atomic64_t galog_wakes;
+	atomic64_t galog_coalesced;
 	atomic64_t galog_bad_code;
 	atomic64_t galog_stale_tags;
 	atomic64_t galog_torn;

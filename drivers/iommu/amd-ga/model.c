@@ -580,10 +580,20 @@ static void model_irq_noop(struct irq_data *d)
 {
 }
 
+/*
+ * Oneshot-safe, as PCI/MSI chips (which carry the hardware's GA interrupt)
+ * are: masking does nothing here, so the core need not keep the line
+ * masked until the thread is done. Without the flag the core treats the
+ * line as oneshot, and the IRQ thread, when it finishes before the hard
+ * handler on the raising CPU has returned (irq_work there may be slow
+ * to exit, as under an emulated CPU), spins in irq_finalize_oneshot()
+ * until it has, and only then lets the vCPU it woke run on its CPU.
+ */
 static struct irq_chip model_irq_chip = {
 	.name		= "amd-ga-model",
 	.irq_mask	= model_irq_noop,
 	.irq_unmask	= model_irq_noop,
+	.flags		= IRQCHIP_ONESHOT_SAFE,
 };
 
 static int model_irq_map(struct irq_domain *d, unsigned int virq,

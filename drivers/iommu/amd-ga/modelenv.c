@@ -1,45 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Driver-side fixture for the software IOMMU model (tests, benchmark).
+ * Driver side for the software IOMMU model (tests, benchmark), built on
+ * the IOMMU enable sequence, the command queue, the device table and the
+ * IRT store (see modelenv.h).
  */
-#include <linux/bitfield.h>
-#include <linux/delay.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/export.h>
-#include <linux/gfp.h>
-#include <linux/io.h>
-#include <linux/iopoll.h>
-#include <linux/mm.h>
-#include <linux/slab.h>
+#include <linux/spinlock.h>
 
-#include "atomic128.h"
-#include "galog.h"
+#include "cmdq.h"
+#include "devtab.h"
+#include "iommu.h"
 #include "modelenv.h"
-
-#define ENV_TABLE_ORDER		1	/* 8 KiB: device table, IRT, command buffer */
-#define ENV_CW_TIMEOUT_US	10000
-
-static void *env_alloc(void)
-{
-	return (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, ENV_TABLE_ORDER);
-}
-
-static void env_free(void *p)
-{
-	if (p)
-		free_pages((unsigned long)p, ENV_TABLE_ORDER);
-}
 
 /**
  * amd_ga_modelenv_dte() - the device table entry of a device
  * @env: the fixture
- * @devid: requester ID below AMD_GA_ENV_MAX_DEVS
+ * @devid: a DeviceID
  *
- * Return: its four qwords.
+ * Return: its four qwords in the device table the model reads, for tests
+ * that change an entry behind the driver's back.
  */
 u64 *amd_ga_modelenv_dte(struct amd_ga_modelenv *env, u16 devid)
 {
-	return &env->devtab[devid * AMD_GA_DTE_QWORDS];
+	return &env->iommu->devtab->entries[devid * AMD_GA_DTE_QWORDS];
 }
 EXPORT_SYMBOL_GPL(amd_ga_modelenv_dte);
 
@@ -56,9 +41,40 @@ struct amd_ga_irte *amd_ga_modelenv_irte(struct amd_ga_modelenv *env,
 {
 	if (devid >= env->ndevs || index >= AMD_GA_ENV_IRT_ENTRIES)
 		return NULL;
-	return &env->irt[devid][index];
+	return (struct amd_ga_irte *)env->irt[devid]->entries + index;
 }
 EXPORT_SYMBOL_GPL(amd_ga_modelenv_irte);
+
+/*
+ * The command queue only issues COMPLETION_WAITs of its own (a store, no
+ * interrupt). A model test's own one, e.g. with the interrupt bit, goes
+ * into the same ring under the queue's lock, and the queue's next wait
+ * then covers it.
+ */
+static int env_own_completion_wait(struct amd_ga_iommu *iommu,
+				   const struct amd_ga_cmd *cmd)
+{
+	struct amd_ga_cmdq *q = iommu->cmdq;
+	struct amd_ga_cmd *slot;
+	unsigned long flags;
+	u32 head;
+
+	raw_spin_lock_irqsave(&q->lock, flags);
+	head = amd_ga_read(iommu, AMD_GA_MMIO_CMD_HEAD) & (AMD_GA_CMDQ_BYTES - 1);
+	if (((head - q->tail - AMD_GA_CMD_SIZE) & (AMD_GA_CMDQ_BYTES - 1)) <
+	    AMD_GA_CMD_SIZE) {
+		raw_spin_unlock_irqrestore(&q->lock, flags);
+		return -EBUSY;
+	}
+	slot = &q->ring[q->tail / AMD_GA_CMD_SIZE];
+	WRITE_ONCE(slot->q[0], cmd->q[0]);
+	WRITE_ONCE(slot->q[1], cmd->q[1]);
+	q->count[AMD_GA_CMD_COMPLETION_WAIT]++;
+	q->tail = (q->tail + AMD_GA_CMD_SIZE) & (AMD_GA_CMDQ_BYTES - 1);
+	amd_ga_write(iommu, AMD_GA_MMIO_CMD_TAIL, q->tail);
+	raw_spin_unlock_irqrestore(&q->lock, flags);
+	return amd_ga_cmdq_sync(iommu);
+}
 
 /**
  * amd_ga_modelenv_cmd() - queue one command and wait for it with COMPLETION_WAIT
@@ -66,37 +82,20 @@ EXPORT_SYMBOL_GPL(amd_ga_modelenv_irte);
  * @c0: first qword
  * @c1: second qword
  *
- * Context: any; busy-waits (bounded) with a raw spinlock held.
- * Return: 0, or -ETIMEDOUT if the completion-wait store never came.
+ * Through the IOMMU's command queue (amd_ga_cmdq_submit()), except for a
+ * COMPLETION_WAIT (see env_own_completion_wait()).
+ *
+ * Context: any; busy-waits, bounded by the queue's timeout.
+ * Return: 0, -EBUSY if the ring is full, -ETIMEDOUT if the
+ * completion-wait store never came.
  */
 int amd_ga_modelenv_cmd(struct amd_ga_modelenv *env, u64 c0, u64 c1)
 {
-	struct amd_ga_iommu *iommu = env->iommu;
-	unsigned long flags;
-	u64 seq, val;
-	u32 t;
-	int ret;
+	struct amd_ga_cmd cmd = { .q = { c0, c1 } };
 
-	raw_spin_lock_irqsave(&env->cmd_lock, flags);
-	seq = ++env->cw_seq;
-	t = env->cmd_tail / sizeof(u64);
-	env->cmdbuf[t] = c0;
-	env->cmdbuf[t + 1] = c1;
-	t = (t + 2) % (AMD_GA_CMD_ENTRIES * 2);
-	env->cmdbuf[t] = FIELD_PREP(AMD_GA_CMD_OPCODE, AMD_GA_CMD_COMPLETION_WAIT) |
-			 AMD_GA_CMD_CW_STORE |
-			 (virt_to_phys(env->cw_sem) & AMD_GA_CMD_CW_ADDR);
-	env->cmdbuf[t + 1] = seq;
-	t = (t + 2) % (AMD_GA_CMD_ENTRIES * 2);
-	env->cmd_tail = t * sizeof(u64);
-	/* Commands are in memory before the tail moves. */
-	wmb();
-	amd_ga_write(iommu, AMD_GA_MMIO_CMD_TAIL, env->cmd_tail);
-	ret = read_poll_timeout_atomic(READ_ONCE, val, (s64)(val - seq) >= 0,
-				       1, ENV_CW_TIMEOUT_US, false,
-				       *env->cw_sem);
-	raw_spin_unlock_irqrestore(&env->cmd_lock, flags);
-	return ret;
+	if (amd_ga_cmd_opcode(&cmd) == AMD_GA_CMD_COMPLETION_WAIT)
+		return env_own_completion_wait(env->iommu, &cmd);
+	return amd_ga_cmdq_submit(env->iommu, &cmd, 1, true);
 }
 EXPORT_SYMBOL_GPL(amd_ga_modelenv_cmd);
 
@@ -109,8 +108,11 @@ EXPORT_SYMBOL_GPL(amd_ga_modelenv_cmd);
  */
 int amd_ga_modelenv_inv_irt(struct amd_ga_modelenv *env, u16 devid)
 {
-	return amd_ga_modelenv_cmd(env, FIELD_PREP(AMD_GA_CMD_OPCODE, AMD_GA_CMD_INV_IRT) |
-				   FIELD_PREP(AMD_GA_CMD_DEVID, devid), 0);
+	struct amd_ga_cmd cmd;
+	int ret;
+
+	ret = amd_ga_cmd_make_inv_irt(devid, &cmd);
+	return ret ? ret : amd_ga_cmdq_submit(env->iommu, &cmd, 1, true);
 }
 EXPORT_SYMBOL_GPL(amd_ga_modelenv_inv_irt);
 
@@ -123,62 +125,82 @@ EXPORT_SYMBOL_GPL(amd_ga_modelenv_inv_irt);
  */
 int amd_ga_modelenv_inv_dte(struct amd_ga_modelenv *env, u16 devid)
 {
-	return amd_ga_modelenv_cmd(env, FIELD_PREP(AMD_GA_CMD_OPCODE,
-						   AMD_GA_CMD_INV_DEVTAB_ENTRY) |
-				   FIELD_PREP(AMD_GA_CMD_DEVID, devid), 0);
+	struct amd_ga_cmd cmd;
+	int ret;
+
+	ret = amd_ga_cmd_make_inv_dte(devid, &cmd);
+	return ret ? ret : amd_ga_cmdq_submit(env->iommu, &cmd, 1, true);
 }
 EXPORT_SYMBOL_GPL(amd_ga_modelenv_inv_dte);
 
 /**
- * amd_ga_modelenv_write_irte() - store an IRTE and invalidate if needed
+ * amd_ga_modelenv_write_irte() - store an IRTE through the IRT store
  * @env: the fixture
  * @devid: the device
  * @index: the IRT index
  * @irte: the new entry
  *
- * One 128-bit atomic store; INVALIDATE_INTERRUPT_TABLE + COMPLETION_WAIT
- * only when a field the IOMMU may cache changed.
+ * amd_ga_irte_write(): one 128-bit atomic store; INVALIDATE_INTERRUPT_TABLE
+ * + COMPLETION_WAIT only when a field the IOMMU may cache changed.
  *
  * Context: any.
- * Return: 0, -EINVAL out of range, -ETIMEDOUT.
+ * Return: 0, -EINVAL out of range, or amd_ga_irte_write()'s error.
  */
 int amd_ga_modelenv_write_irte(struct amd_ga_modelenv *env, u16 devid,
 			       u32 index, const struct amd_ga_irte *irte)
 {
-	struct amd_ga_irte *p = amd_ga_modelenv_irte(env, devid, index);
-	struct amd_ga_irte old;
+	struct amd_ga_irte_ref ref;
+	int ret;
 
-	if (!p)
+	if (devid >= env->ndevs)
 		return -EINVAL;
-	old = amd_ga_load128(p);
-	amd_ga_store128(p, irte);
-	if (!amd_ga_irte_needs_inval(&old, irte))
-		return 0;
-	return amd_ga_modelenv_inv_irt(env, devid);
+	ret = amd_ga_irte_ref_init(&ref, env->irt[devid], index);
+	return ret ? ret : amd_ga_irte_write(&ref, irte);
 }
 EXPORT_SYMBOL_GPL(amd_ga_modelenv_write_irte);
 
-static void env_free_tables(struct amd_ga_modelenv *env)
+static void env_destroy_tables(struct amd_ga_modelenv *env)
 {
 	unsigned int i;
 
-	for (i = 0; i < AMD_GA_ENV_MAX_DEVS; i++)
-		env_free(env->irt[i]);
-	env_free(env->devtab);
-	env_free(env->cmdbuf);
-	kfree(env->cw_sem);
+	for (i = 0; i < env->ndevs; i++) {
+		amd_ga_irt_destroy(env->irt[i]);
+		env->irt[i] = NULL;
+	}
+	env->ndevs = 0;
+}
+
+/* A table for @devid, attached, every index allocated. */
+static struct amd_ga_irt *env_table(struct amd_ga_iommu *iommu, u16 devid)
+{
+	struct amd_ga_irte_ref ref;
+	struct amd_ga_irt *irt;
+	unsigned int i;
+	int ret;
+
+	irt = amd_ga_irt_create(iommu, &devid, 1);
+	if (IS_ERR(irt))
+		return irt;
+	ret = amd_ga_irt_attach(irt);
+	for (i = 0; !ret && i < AMD_GA_ENV_IRT_ENTRIES; i++)
+		ret = amd_ga_irte_alloc(irt, i, &ref);
+	if (ret) {
+		amd_ga_irt_destroy(irt);
+		return ERR_PTR(ret);
+	}
+	return irt;
 }
 
 /**
- * amd_ga_modelenv_init() - a model with tables, command buffer and GA log
+ * amd_ga_modelenv_init() - a model enabled as the module enables an IOMMU
  * @env: the fixture, zeroed by the caller
  * @ndevs: devices 0..@ndevs - 1 get a 512-entry IRT (at most 256)
  * @ops: the model's output callbacks
  * @ctx: their argument
  *
- * Programs the device table (IV, IntCtl = remap, IntTabLen = 512), the
- * command buffer, Control (IOMMUEn, CmdBufEn, GAEn, GAMEn = vAPIC, XTEn)
- * and enables the GA log.
+ * amd_ga_iommu_enable() (command queue, device table, GAEn, GAMEn = vAPIC
+ * and the GA log), then XTEn, then per device an IRT from the IRT store,
+ * attached through the device table, with every index allocated.
  *
  * Context: process context.
  * Return: 0 or a negative errno.
@@ -186,65 +208,49 @@ static void env_free_tables(struct amd_ga_modelenv *env)
 int amd_ga_modelenv_init(struct amd_ga_modelenv *env, unsigned int ndevs,
 			 const struct amd_ga_model_ops *ops, void *ctx)
 {
+	struct amd_ga_irt *irt;
 	unsigned int i;
-	u64 *dte;
 	int ret;
 
 	if (!ndevs || ndevs > AMD_GA_ENV_MAX_DEVS)
 		return -EINVAL;
-	env->ndevs = ndevs;
-	raw_spin_lock_init(&env->cmd_lock);
-	env->devtab = env_alloc();
-	env->cmdbuf = env_alloc();
-	env->cw_sem = kzalloc(sizeof(*env->cw_sem), GFP_KERNEL);
-	if (!env->devtab || !env->cmdbuf || !env->cw_sem)
-		goto err_nomem;
-	for (i = 0; i < ndevs; i++) {
-		env->irt[i] = env_alloc();
-		if (!env->irt[i])
-			goto err_nomem;
-		dte = amd_ga_modelenv_dte(env, i);
-		dte[AMD_GA_DTE_IRQ_QWORD] =
-			AMD_GA_DTE2_IV |
-			FIELD_PREP(AMD_GA_DTE2_INT_TAB_LEN, AMD_GA_DTE_INT_TAB_LEN_512) |
-			(virt_to_phys(env->irt[i]) & AMD_GA_DTE2_INT_TAB_ROOT) |
-			FIELD_PREP(AMD_GA_DTE2_INT_CTL, AMD_GA_DTE_INT_CTL_REMAP);
-	}
-
 	env->model = amd_ga_model_create(ops, ctx);
 	if (IS_ERR(env->model)) {
 		ret = PTR_ERR(env->model);
 		env->model = NULL;
-		goto err_tables;
+		return ret;
 	}
 	env->iommu = &env->model->iommu;
-	amd_ga_write(env->iommu, AMD_GA_MMIO_DEVTAB_BASE,
-		     virt_to_phys(env->devtab) |
-		     FIELD_PREP(AMD_GA_DEVTAB_BASE_SIZE, 1));
-	amd_ga_write(env->iommu, AMD_GA_MMIO_CMD_BASE,
-		     virt_to_phys(env->cmdbuf) |
-		     FIELD_PREP(AMD_GA_CMD_BASE_LEN, AMD_GA_CMD_LEN_CODE_512));
-	amd_ga_write(env->iommu, AMD_GA_MMIO_CMD_HEAD, 0);
-	amd_ga_write(env->iommu, AMD_GA_MMIO_CMD_TAIL, 0);
-	amd_ga_ctrl_update(env->iommu, 0,
-			   AMD_GA_CTRL_IOMMU_EN | AMD_GA_CTRL_CMD_BUF_EN |
-			   AMD_GA_CTRL_GA_EN | AMD_GA_CTRL_XT_EN |
-			   FIELD_PREP(AMD_GA_CTRL_GAM_EN, AMD_GA_CTRL_GAM_VAPIC));
-
-	/* Until the IOMMU enable sequence does it. */
-	ret = amd_ga_galog_enable(env->iommu);
+	/* The model stops reading the device table once disabled. */
+	env->iommu->devtab_reclaimable = true;
+	ret = amd_ga_iommu_enable(env->iommu, 0);
 	if (ret)
 		goto err_model;
+	if (!env->iommu->galog) {
+		ret = -EOPNOTSUPP;
+		goto err_disable;
+	}
+	amd_ga_ctrl_update(env->iommu, 0, AMD_GA_CTRL_XT_EN);
+
+	for (i = 0; i < ndevs; i++) {
+		irt = env_table(env->iommu, i);
+		if (IS_ERR(irt)) {
+			ret = PTR_ERR(irt);
+			goto err_tables;
+		}
+		env->irt[i] = irt;
+		env->ndevs = i + 1;
+	}
 	return 0;
 
-err_nomem:
-	ret = -ENOMEM;
-	goto err_tables;
+err_tables:
+	env_destroy_tables(env);
+err_disable:
+	amd_ga_iommu_disable(env->iommu);
 err_model:
 	amd_ga_model_destroy(env->model);
 	env->model = NULL;
-err_tables:
-	env_free_tables(env);
+	env->iommu = NULL;
 	return ret;
 }
 EXPORT_SYMBOL_GPL(amd_ga_modelenv_init);
@@ -257,13 +263,12 @@ EXPORT_SYMBOL_GPL(amd_ga_modelenv_init);
  */
 void amd_ga_modelenv_exit(struct amd_ga_modelenv *env)
 {
-	if (env->iommu) {
-		amd_ga_galog_disable(env->iommu);
-		amd_ga_ctrl_update(env->iommu, ~0ULL, 0);
-	}
+	if (!env->model)
+		return;
+	env_destroy_tables(env);
+	amd_ga_iommu_disable(env->iommu);
 	amd_ga_model_destroy(env->model);
 	env->model = NULL;
 	env->iommu = NULL;
-	env_free_tables(env);
 }
 EXPORT_SYMBOL_GPL(amd_ga_modelenv_exit);

@@ -68,7 +68,8 @@ TRACE_DEFINE_ENUM(AMD_GA_MISS_NO_NOTIFIER);
 static_assert(sizeof_field(struct amd_ga_iommu, name) == AMD_GA_TP_NAME_LEN);
 
 /*
- * amd_ga_galog_entry - a GA log entry was dispatched to the notifier
+ * amd_ga_galog_entry - a GA log entry was dispatched to the notifier (the
+ *	first entry of its tag in a drain pass; later ones are coalesced)
  * @iommu: the IOMMU whose log held the entry
  * @ga_tag: the entry's GATag
  * @vm_id: VM ID decoded from @ga_tag
