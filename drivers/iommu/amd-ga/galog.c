@@ -20,7 +20,6 @@
 #include <linux/delay.h>
 #include <linux/export.h>
 #include <linux/gfp.h>
-#include <linux/hash.h>
 #include <linux/interrupt.h>
 #include <linux/iopoll.h>
 #include <linux/mem_encrypt.h>
@@ -201,19 +200,20 @@ static inline bool amd_ga_galog_entry_ok(u64 e)
 
 /* Call the notifier for a valid entry unless this pass woke its tag. */
 static __always_inline void amd_ga_galog_dispatch(struct amd_ga_galog *gl,
-						  u64 e, u32 *woken,
+						  u64 e,
 						  struct amd_ga_galog_pass *p)
 {
 	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
-	u32 *seen = &woken[amd_ga_galog_filter_slot(tag)];
+	u64 *free;
 
-	if (*seen != tag && amd_ga_galog_call(gl, e, p))
-		*seen = tag;
+	if (!amd_ga_tag_filter_find(&gl->woken, tag, &free) &&
+	    amd_ga_galog_call(gl, e, p))
+		amd_ga_tag_filter_add(&gl->woken, free, tag);
 }
 
 /* The rare slot: still zero (wait for it), or not a valid entry. */
 static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
-					    amd_ga_notifier_fn fn, u32 *woken,
+					    amd_ga_notifier_fn fn,
 					    struct amd_ga_galog_pass *p)
 {
 	u64 e = READ_ONCE(*slot);
@@ -223,7 +223,7 @@ static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
 	if (!amd_ga_galog_entry_ok(e) || !fn)
 		amd_ga_galog_odd_entry(gl, e, p);
 	else
-		amd_ga_galog_dispatch(gl, e, woken, p);
+		amd_ga_galog_dispatch(gl, e, p);
 }
 
 /*
@@ -233,16 +233,16 @@ static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
  */
 static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
 			      unsigned int n, amd_ga_notifier_fn fn,
-			      u32 *woken, struct amd_ga_galog_pass *p)
+			      struct amd_ga_galog_pass *p)
 {
 	u64 *stop = slot + n, e;
 
 	for (; slot != stop; slot++) {
 		e = READ_ONCE(*slot);
 		if (likely(fn && amd_ga_galog_entry_ok(e)))
-			amd_ga_galog_dispatch(gl, e, woken, p);
+			amd_ga_galog_dispatch(gl, e, p);
 		else
-			amd_ga_galog_slow_slot(gl, slot, fn, woken, p);
+			amd_ga_galog_slow_slot(gl, slot, fn, p);
 	}
 }
 
@@ -262,9 +262,9 @@ static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
  * anyway. Anything posted after the tail read is a later entry, handled
  * by a later pass.
  *
- * The filter of woken tags is direct-mapped by a hash of the tag, and an
- * entry is skipped only when its slot holds exactly its tag: a slot that
- * is empty or holds another tag costs a redundant call at worst, never a
+ * The filter of woken tags (tag_filter.h) is exact: an entry is skipped
+ * only when this pass handed exactly its tag to the notifier already,
+ * and a tag the filter cannot place costs a redundant call, never a
  * skipped one. Only tags the notifier woke are remembered, so every stale
  * entry is still counted and reported on its own.
  *
@@ -276,7 +276,6 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 				      unsigned int budget, bool *more)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
-	u32 woken[AMD_GA_GALOG_FILTER_SIZE] = {};
 	struct amd_ga_galog_pass p = {};
 	u32 first = gl->head / AMD_GA_GALOG_ENTRY_SIZE;
 	amd_ga_notifier_fn fn;
@@ -299,9 +298,10 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 	rcu_read_lock();
 	fn = amd_ga_dispatch_notifier();
 	run = min(n, AMD_GA_GALOG_ENTRIES - first);
-	amd_ga_galog_scan(gl, &gl->buf[first], run, fn, woken, &p);
+	amd_ga_tag_filter_next_gen(&gl->woken);
+	amd_ga_galog_scan(gl, &gl->buf[first], run, fn, &p);
 	if (n > run)
-		amd_ga_galog_scan(gl, gl->buf, n - run, fn, woken, &p);
+		amd_ga_galog_scan(gl, gl->buf, n - run, fn, &p);
 	rcu_read_unlock();
 
 	p.entries = n;

@@ -7,26 +7,16 @@
 #ifndef AMD_GA_GALOG_H
 #define AMD_GA_GALOG_H
 
-#include <linux/hash.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 
 #include "hw.h"
+#include "tag_filter.h"
 
 struct amd_ga_iommu;
 
 #define AMD_GA_GALOG_BYTES	(AMD_GA_GALOG_ENTRIES * AMD_GA_GALOG_ENTRY_SIZE)
 #define AMD_GA_GALOG_BUDGET	256	/* entries per drain pass */
-
-/* Tags a drain pass remembers as woken: a direct-mapped filter. */
-#define AMD_GA_GALOG_FILTER_BITS	6
-#define AMD_GA_GALOG_FILTER_SIZE	BIT(AMD_GA_GALOG_FILTER_BITS)
-
-/* The filter slot of a GATag; two tags may share one (then both are called). */
-static inline u32 amd_ga_galog_filter_slot(u32 ga_tag)
-{
-	return hash_32(ga_tag, AMD_GA_GALOG_FILTER_BITS);
-}
 
 /**
  * struct amd_ga_galog - the GA log of one IOMMU
@@ -38,6 +28,7 @@ static inline u32 amd_ga_galog_filter_slot(u32 ga_tag)
  * @drain_lock: one drainer at a time (the IRQ thread or a direct drain)
  * @head: byte offset of the next entry to consume; @drain_lock
  * @needs_recovery: entries were lost, run recovery; @drain_lock
+ * @woken: tags the current drain pass handed to the notifier; @drain_lock
  * @budget: entries per pass; READ_ONCE
  * @recovery: lossless recovery after an overflow (on by default; tests
  *	switch it off to prove they can see losses); READ_ONCE
@@ -51,6 +42,7 @@ struct amd_ga_galog {
 	struct mutex drain_lock;	/* one drainer at a time */
 	u32 head;
 	bool needs_recovery;
+	struct amd_ga_tag_filter woken;
 	unsigned int budget;
 	bool recovery;
 	bool run_seen;
