@@ -29,19 +29,14 @@ int penv_init(struct penv *e, unsigned int ntables, bool table0_no_xt,
 
 	if (!ntables || ntables > PENV_MAX_TABLES)
 		return -EINVAL;
-	e->model = amd_ga_model_create(ops, ctx);
+	/* Enabled with GAMEn = vAPIC and the GA log up. */
+	e->model = amd_ga_model_start(ops, ctx);
 	if (IS_ERR(e->model)) {
 		ret = PTR_ERR(e->model);
 		e->model = NULL;
 		return ret;
 	}
 	e->iommu = &e->model->iommu;
-	/* The model stops reading the device table once disabled. */
-	e->iommu->devtab_reclaimable = true;
-	ret = amd_ga_iommu_enable(e->iommu, 0);
-	if (ret)
-		goto err_model;
-	/* The enable sequence set GAMEn and brought the GA log up. */
 	if (!table0_no_xt)
 		amd_ga_ctrl_update(e->iommu, 0, AMD_GA_CTRL_XT_EN);
 
@@ -66,9 +61,7 @@ err_tables:
 	for (i = 0; i < e->ntables; i++)
 		amd_ga_irt_destroy(e->irt[i]);
 	e->ntables = 0;
-	amd_ga_iommu_disable(e->iommu);
-err_model:
-	amd_ga_model_destroy(e->model);
+	amd_ga_model_stop(e->model);
 	e->model = NULL;
 	return ret;
 }
@@ -85,8 +78,7 @@ void penv_exit(struct penv *e)
 		return;
 	for (i = 0; i < e->ntables; i++)
 		amd_ga_irt_destroy(e->irt[i]);
-	amd_ga_iommu_disable(e->iommu);
-	amd_ga_model_destroy(e->model);
+	amd_ga_model_stop(e->model);
 	e->model = NULL;
 }
 

@@ -14,6 +14,7 @@
 #include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/iopoll.h>
 #include <linux/jiffies.h>
 #include <linux/mem_encrypt.h>
 #include <linux/sched.h>
@@ -209,14 +210,10 @@ static struct amd_ga_irte_fields pt_fields(const struct penv_irte *pi)
 /* Wait until @cnt exceeds @old; false on timeout. */
 static bool pt_wait_above(atomic_t *cnt, int old)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(PT_WAIT_MS);
+	int v;
 
-	while (atomic_read(cnt) <= old) {
-		if (time_after(jiffies, end))
-			return false;
-		usleep_range(100, 200);
-	}
-	return true;
+	return !read_poll_timeout(atomic_read, v, v > old, 200,
+				  PT_WAIT_MS * USEC_PER_MSEC, false, cnt);
 }
 
 static struct amd_ga_pi_data pt_pi(struct pt_ctx *c, unsigned int vcpu,
@@ -903,14 +900,10 @@ static void pt_recover_per_irte(struct kunit *test)
 /* Wait until @cnt exceeds @old; false on timeout. */
 static bool pt_wait_above64(atomic64_t *cnt, s64 old)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(PT_WAIT_MS);
+	s64 v;
 
-	while (atomic64_read(cnt) <= old) {
-		if (time_after(jiffies, end))
-			return false;
-		usleep_range(100, 200);
-	}
-	return true;
+	return !read_poll_timeout(atomic64_read, v, v > old, 200,
+				  PT_WAIT_MS * USEC_PER_MSEC, false, cnt);
 }
 
 /*

@@ -16,6 +16,7 @@
 #        a KVM guest gets, default 180)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$AMD_GA_ROOT/scripts/bench-lib.sh"
 
 KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)}
 [ -d "$KDIR" ] || die "no Debian amd64 kernel headers: run 'make deps'"
@@ -25,18 +26,12 @@ W=$AMD_GA_CACHE/bench-hotpath
 mkdir -p "$W"
 
 log "building amd_ga.ko and amd_ga_bench_hotpath.ko against $KDIR"
-rsync -a --delete --exclude .git "$AMD_GA_ROOT/" "$W/src/"
-DEBIAN_KERNEL_NO_CC_VERSION_CHECK=1 make -s -C "$KDIR" M="$W/src" modules >"$W/build.log" 2>&1 ||
-	{ cat "$W/build.log" >&2; die "module build failed"; }
+bench_build "$W"
 
 vmlinuz=$(KDIR=$KDIR "$AMD_GA_ROOT/scripts/fetch-debian-kernel.sh" "$KVER")
 
 rd=$W/initramfs
-rm -rf "$rd" && mkdir -p "$rd"/{bin,proc,sys,dev}
-cp "$(command -v busybox)" "$rd/bin/busybox"
-for a in sh mount insmod dmesg grep poweroff; do ln -s busybox "$rd/bin/$a"; done
-cp "$W/src/drivers/iommu/amd-ga/amd_ga.ko" \
-	"$W/src/drivers/iommu/amd-ga/amd_ga_bench_hotpath.ko" "$rd/"
+bench_rootfs "$rd" "$W" amd_ga amd_ga_bench_hotpath
 cat >"$rd/init" <<INIT
 #!/bin/sh
 mount -t proc proc /proc

@@ -14,6 +14,7 @@
 #        BENCH_VMS (VMs of 512 vCPUs in the large registry, default 4096)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$AMD_GA_ROOT/scripts/bench-lib.sh"
 
 KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)}
 [ -d "$KDIR" ] || die "no Debian amd64 kernel headers: run 'make deps'"
@@ -25,9 +26,7 @@ mkdir -p "$W"
 
 # 1. The modules, built in a copy so the work tree stays clean.
 log "building amd_ga.ko and amd_ga_bench.ko against $KDIR"
-rsync -a --delete --exclude .git "$AMD_GA_ROOT/" "$W/src/"
-DEBIAN_KERNEL_NO_CC_VERSION_CHECK=1 make -s -C "$KDIR" M="$W/src" modules >"$W/build.log" 2>&1 ||
-	{ cat "$W/build.log" >&2; die "module build failed"; }
+bench_build "$W"
 
 # 2. Debian's kernel image of the same ABI, once.
 vmlinuz=$(KDIR=$KDIR "$AMD_GA_ROOT/scripts/fetch-debian-kernel.sh" "$KVER")
@@ -45,10 +44,7 @@ else
 fi
 
 rd=$W/initramfs
-rm -rf "$rd" && mkdir -p "$rd"/{bin,proc,sys,dev}
-cp "$(command -v busybox)" "$rd/bin/busybox"
-for a in sh mount insmod dmesg grep poweroff sleep cat; do ln -s busybox "$rd/bin/$a"; done
-cp "$W/src/drivers/iommu/amd-ga/amd_ga.ko" "$W/src/drivers/iommu/amd-ga/amd_ga_bench.ko" "$rd/"
+bench_rootfs "$rd" "$W" amd_ga amd_ga_bench
 cat >"$rd/init" <<INIT
 #!/bin/sh
 mount -t proc proc /proc

@@ -225,9 +225,7 @@ static void hb_exit_env(struct hb_env *e)
 	synchronize_rcu();
 	if (!IS_ERR_OR_NULL(e->irt))
 		amd_ga_irt_destroy(e->irt);
-	if (e->iommu)
-		amd_ga_iommu_disable(e->iommu);
-	amd_ga_model_destroy(e->model);
+	amd_ga_model_stop(e->model);
 	free_page((unsigned long)e->page);
 }
 
@@ -238,22 +236,13 @@ static int hb_init_env(struct hb_env *e)
 	unsigned int i;
 	int ret;
 
-	e->model = amd_ga_model_create(NULL, NULL);
+	e->model = amd_ga_model_start(NULL, NULL);
 	if (IS_ERR(e->model)) {
 		ret = PTR_ERR(e->model);
 		e->model = NULL;
 		return ret;
 	}
 	e->iommu = &e->model->iommu;
-	e->iommu->devtab_reclaimable = true;
-	ret = amd_ga_iommu_enable(e->iommu, 0);
-	if (ret) {
-		e->iommu = NULL;
-		return ret;
-	}
-	/* The enable sequence set GAMEn and brought the GA log up. */
-	if (!e->iommu->galog)
-		return -EOPNOTSUPP;
 	amd_ga_ctrl_update(e->iommu, 0, AMD_GA_CTRL_XT_EN);
 	e->irt = amd_ga_irt_create(e->iommu, &devid, 1);
 	if (IS_ERR(e->irt))

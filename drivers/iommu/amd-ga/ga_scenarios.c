@@ -556,9 +556,7 @@ static void ga_sc_teardown(struct ga_sc *sc)
 	synchronize_rcu();
 	if (!IS_ERR_OR_NULL(sc->irt))
 		amd_ga_irt_destroy(sc->irt);
-	if (sc->iommu)
-		amd_ga_iommu_disable(sc->iommu);
-	amd_ga_model_destroy(sc->model);
+	amd_ga_model_stop(sc->model);
 	for (i = 0; i < GA_SC_NVCPUS; i++)
 		free_page((unsigned long)sc->vcpu[i].page);
 }
@@ -577,22 +575,13 @@ static int ga_sc_setup(struct ga_sc *sc)
 
 	sc->host_apic = host.dest;
 	sc->run_apic = cpu_physical_id(cpumask_last(cpu_online_mask));
-	sc->model = amd_ga_model_create(&ga_sc_model_ops, sc);
+	sc->model = amd_ga_model_start(&ga_sc_model_ops, sc);
 	if (IS_ERR(sc->model)) {
 		ret = PTR_ERR(sc->model);
 		sc->model = NULL;
 		return ret;
 	}
 	sc->iommu = &sc->model->iommu;
-	/* The model stops reading the device table once disabled. */
-	sc->iommu->devtab_reclaimable = true;
-	ret = amd_ga_iommu_enable(sc->iommu, 0);
-	if (ret) {
-		sc->iommu = NULL;
-		return ret;
-	}
-	if (!sc->iommu->galog)
-		return -ENODEV;
 	sc->irt = amd_ga_irt_create(sc->iommu, &devid, 1);
 	if (IS_ERR(sc->irt))
 		return PTR_ERR(sc->irt);

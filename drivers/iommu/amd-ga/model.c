@@ -735,3 +735,54 @@ void amd_ga_model_destroy(struct amd_ga_model *m)
 	m->iommu.ops->release(&m->iommu);
 }
 EXPORT_SYMBOL_GPL(amd_ga_model_destroy);
+
+/**
+ * amd_ga_model_start() - a model IOMMU enabled as amd-ga enables hardware
+ * @ops: where remapped interrupts and doorbells go (may be NULL)
+ * @ctx: argument of @ops
+ *
+ * amd_ga_model_create(), then amd_ga_iommu_enable(): command queue,
+ * device table, GAEn, GAMEn = vAPIC and the GA log with its threaded
+ * interrupt. XTEn is left to the caller. The model stops reading the
+ * device table once disabled, so the table may be freed on disable.
+ *
+ * Context: process context.
+ * Return: the running model, or an ERR_PTR() with nothing left behind
+ * (-EOPNOTSUPP if the GA log did not come up).
+ */
+struct amd_ga_model *amd_ga_model_start(const struct amd_ga_model_ops *ops,
+					void *ctx)
+{
+	struct amd_ga_model *m = amd_ga_model_create(ops, ctx);
+	int ret;
+
+	if (IS_ERR(m))
+		return m;
+	m->iommu.devtab_reclaimable = true;
+	ret = amd_ga_iommu_enable(&m->iommu, 0);
+	if (!ret && !m->iommu.galog) {
+		amd_ga_iommu_disable(&m->iommu);
+		ret = -EOPNOTSUPP;
+	}
+	if (ret) {
+		amd_ga_model_destroy(m);
+		return ERR_PTR(ret);
+	}
+	return m;
+}
+EXPORT_SYMBOL_GPL(amd_ga_model_start);
+
+/**
+ * amd_ga_model_stop() - disable and remove a model from amd_ga_model_start()
+ * @m: the model, or NULL / an ERR_PTR() (nothing to do)
+ *
+ * Context: process context; the tables of its devices are destroyed.
+ */
+void amd_ga_model_stop(struct amd_ga_model *m)
+{
+	if (IS_ERR_OR_NULL(m))
+		return;
+	amd_ga_iommu_disable(&m->iommu);
+	amd_ga_model_destroy(m);
+}
+EXPORT_SYMBOL_GPL(amd_ga_model_stop);

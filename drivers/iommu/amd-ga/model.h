@@ -157,6 +157,9 @@ struct amd_ga_model {
 struct amd_ga_model *amd_ga_model_create(const struct amd_ga_model_ops *ops,
 					 void *ctx);
 void amd_ga_model_destroy(struct amd_ga_model *m);
+struct amd_ga_model *amd_ga_model_start(const struct amd_ga_model_ops *ops,
+					void *ctx);
+void amd_ga_model_stop(struct amd_ga_model *m);
 enum amd_ga_model_result amd_ga_model_raise(struct amd_ga_model *m,
 					    u16 devid, u32 index);
 int amd_ga_model_galog_inject(struct amd_ga_model *m, u64 entry);

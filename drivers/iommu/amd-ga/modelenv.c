@@ -214,22 +214,13 @@ int amd_ga_modelenv_init(struct amd_ga_modelenv *env, unsigned int ndevs,
 
 	if (!ndevs || ndevs > AMD_GA_ENV_MAX_DEVS)
 		return -EINVAL;
-	env->model = amd_ga_model_create(ops, ctx);
+	env->model = amd_ga_model_start(ops, ctx);
 	if (IS_ERR(env->model)) {
 		ret = PTR_ERR(env->model);
 		env->model = NULL;
 		return ret;
 	}
 	env->iommu = &env->model->iommu;
-	/* The model stops reading the device table once disabled. */
-	env->iommu->devtab_reclaimable = true;
-	ret = amd_ga_iommu_enable(env->iommu, 0);
-	if (ret)
-		goto err_model;
-	if (!env->iommu->galog) {
-		ret = -EOPNOTSUPP;
-		goto err_disable;
-	}
 	amd_ga_ctrl_update(env->iommu, 0, AMD_GA_CTRL_XT_EN);
 
 	for (i = 0; i < ndevs; i++) {
@@ -245,10 +236,7 @@ int amd_ga_modelenv_init(struct amd_ga_modelenv *env, unsigned int ndevs,
 
 err_tables:
 	env_destroy_tables(env);
-err_disable:
-	amd_ga_iommu_disable(env->iommu);
-err_model:
-	amd_ga_model_destroy(env->model);
+	amd_ga_model_stop(env->model);
 	env->model = NULL;
 	env->iommu = NULL;
 	return ret;
@@ -266,8 +254,7 @@ void amd_ga_modelenv_exit(struct amd_ga_modelenv *env)
 	if (!env->model)
 		return;
 	env_destroy_tables(env);
-	amd_ga_iommu_disable(env->iommu);
-	amd_ga_model_destroy(env->model);
+	amd_ga_model_stop(env->model);
 	env->model = NULL;
 	env->iommu = NULL;
 }
