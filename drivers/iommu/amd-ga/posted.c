@@ -213,6 +213,15 @@ void amd_ga_posted_kick(u32 ga_tag)
 	rcu_read_unlock();
 }
 
+/* The hot path's tracepoint, called only while it is enabled. */
+noinline void amd_ga_posted_trace_store(const struct amd_ga_posted *p,
+					struct amd_ga_irte old,
+					struct amd_ga_irte new)
+{
+	trace_amd_ga_irte_write(p->ref.iommu, p->ref.table->devids[0],
+				p->ref.index, &old, &new, false);
+}
+
 /**
  * amd_ga_posted_store_slow() - the hot path found the entry changed
  * @p: the posted IRTE

@@ -134,6 +134,8 @@ bool amd_ga_posted_route_pending(const struct amd_ga_posted_route *route);
 void amd_ga_posted_kick(u32 ga_tag);
 void amd_ga_posted_store_slow(struct amd_ga_posted *p,
 			      const struct amd_ga_irte *want);
+void amd_ga_posted_trace_store(const struct amd_ga_posted *p,
+			       struct amd_ga_irte old, struct amd_ga_irte new);
 
 static inline bool amd_ga_posted_guest(const struct amd_ga_posted *p)
 {
@@ -175,8 +177,14 @@ static inline void amd_ga_posted_store_run(struct amd_ga_posted *p,
 	if (likely(amd_ga_cmpxchg16b(&p->slot->lo, old.lo, old.hi,
 				     new.lo, new.hi))) {
 		p->irte = new;
-		trace_amd_ga_irte_write(p->ref.iommu, p->ref.table->devids[0],
-					p->ref.index, &old, &new, false);
+		/*
+		 * Out of line and by value: handing the tracepoint the
+		 * addresses of @old and @new would keep them in memory on
+		 * every store (under QEMU/TCG that alone doubled the
+		 * per-IRTE cost of a vCPU load or put).
+		 */
+		if (trace_amd_ga_irte_write_enabled())
+			amd_ga_posted_trace_store(p, old, new);
 	} else {
 		amd_ga_posted_store_slow(p, &new);
 	}
