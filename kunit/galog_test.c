@@ -62,23 +62,6 @@ static int gt_inject(struct standin_host *h, u32 tag, u32 code)
 	return amd_ga_model_galog_inject(h->env.model, gt_entry(tag, code));
 }
 
-/* Wait until the IRQ thread has consumed everything up to the tail. */
-static bool gt_drained(struct standin_host *h)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(GT_SETTLE_MS);
-	struct amd_ga_iommu *iommu = h->env.iommu;
-
-	while (time_before(jiffies, end)) {
-		if (amd_ga_read(iommu, AMD_GA_MMIO_GALOG_HEAD) ==
-		    amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) &&
-		    !(amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
-		      (AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW)))
-			return true;
-		usleep_range(200, 400);
-	}
-	return false;
-}
-
 static void galog_enable_programs(struct kunit *test)
 {
 	struct standin_host *h = gt_host(test, 1, 1, false);
@@ -181,7 +164,7 @@ static void galog_bounded_batches(struct kunit *test)
 			standin_post(h, v, j);
 	mutex_unlock(&h->gl->drain_lock);
 	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
-	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, GT_SETTLE_MS));
 	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), 320ULL);
 	KUNIT_EXPECT_LE(test, gt_stat(&s->galog_max_batch), 16ULL);
 	KUNIT_EXPECT_GE(test, gt_stat(&s->galog_batches), 320ULL / 16);
@@ -215,7 +198,7 @@ static void galog_overflow_restarts(struct kunit *test)
 	struct amd_ga_iommu *iommu = h->env.iommu;
 
 	KUNIT_EXPECT_EQ(test, gt_storm_round(test, h, GT_SETTLE_MS), 0U);
-	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, GT_SETTLE_MS));
 	KUNIT_EXPECT_GE(test, gt_stat(&iommu->stats.galog_overflows), 1ULL);
 	KUNIT_EXPECT_GE(test, gt_stat(&iommu->stats.galog_restarts), 1ULL);
 	KUNIT_EXPECT_GE(test, gt_stat(&iommu->stats.galog_recovery_wakes), 1ULL);
@@ -273,7 +256,7 @@ static void galog_bad_event_codes(struct kunit *test)
 		if (code != AMD_GA_GALOG_CODE_GUEST_NR)
 			KUNIT_EXPECT_EQ(test, amd_ga_model_galog_inject(h->env.model,
 									gt_entry(tag, code)), 0);
-	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, GT_SETTLE_MS));
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_bad_code), 15ULL);
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 15ULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[0].wakes), 0);
@@ -302,7 +285,7 @@ static void galog_stale_tags(struct kunit *test)
 	h->vcpus[3].rec = NULL;
 	for (i = 0; i < ARRAY_SIZE(tags); i++)
 		KUNIT_EXPECT_EQ(test, gt_inject(h, tags[i], AMD_GA_GALOG_CODE_GUEST_NR), 0);
-	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, GT_SETTLE_MS));
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_stale_tags), (u64)ARRAY_SIZE(tags));
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), 0ULL);
 	KUNIT_EXPECT_EQ(test, gt_stat(&h->unknown) + gt_stat(&h->notified), 0ULL);
@@ -341,7 +324,7 @@ static void galog_no_double_dispatch(struct kunit *test)
 	while (k < 3 * AMD_GA_GALOG_ENTRIES) {
 		for (i = 0; i < 100; i++, k++)
 			KUNIT_ASSERT_EQ(test, gt_inject(h, tag, AMD_GA_GALOG_CODE_GUEST_NR), 0);
-		KUNIT_ASSERT_TRUE(test, gt_drained(h));
+		KUNIT_ASSERT_TRUE(test, standin_galog_drained(h, GT_SETTLE_MS));
 	}
 	/*
 	 * Every entry consumed once: it either woke the vCPU or was
@@ -377,7 +360,7 @@ static void galog_coalesces_per_pass(struct kunit *test)
 			KUNIT_EXPECT_TRUE(test, standin_post(h, v, j));
 	mutex_unlock(&h->gl->drain_lock);
 	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
-	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, GT_SETTLE_MS));
 	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), 32ULL);
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 32ULL);
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_max_batch), 32ULL);
@@ -426,7 +409,7 @@ static void galog_coalescing_shared_home_slot(struct kunit *test)
 	}
 	mutex_unlock(&h->gl->drain_lock);
 	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
-	KUNIT_EXPECT_TRUE(test, gt_drained(h));
+	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, GT_SETTLE_MS));
 	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), 4ULL);
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 4ULL);
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), 2ULL);

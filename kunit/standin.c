@@ -167,6 +167,26 @@ bool standin_wait_blocked(struct standin_host *h, unsigned int timeout_ms)
 	return true;
 }
 
+/*
+ * Wait until the GA interrupt thread has consumed everything up to the
+ * tail and Status shows neither GAInt nor GALOverflow.
+ */
+bool standin_galog_drained(struct standin_host *h, unsigned int timeout_ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(timeout_ms);
+	struct amd_ga_iommu *iommu = h->env.iommu;
+
+	while (time_before(jiffies, end)) {
+		if (amd_ga_read(iommu, AMD_GA_MMIO_GALOG_HEAD) ==
+		    amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) &&
+		    !(amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
+		      (AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW)))
+			return true;
+		usleep_range(200, 400);
+	}
+	return false;
+}
+
 /* Wake every vCPU by hand (after a test that switched recovery off). */
 void standin_kick_all(struct standin_host *h)
 {

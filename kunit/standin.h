@@ -79,6 +79,7 @@ bool standin_post(struct standin_host *h, unsigned int v, unsigned int j);
 unsigned int standin_pending(struct standin_host *h);
 unsigned int standin_settle(struct standin_host *h, unsigned int timeout_ms);
 bool standin_wait_blocked(struct standin_host *h, unsigned int timeout_ms);
+bool standin_galog_drained(struct standin_host *h, unsigned int timeout_ms);
 void standin_kick_all(struct standin_host *h);
 void standin_stop_vcpu(struct standin_host *h, unsigned int v);
 

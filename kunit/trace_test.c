@@ -236,23 +236,6 @@ static struct standin_host *tt_host(struct kunit *test, unsigned int nvcpus,
 	return h;
 }
 
-/* Wait until the IRQ thread consumed everything up to the tail. */
-static bool tt_drained(struct standin_host *h)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(TT_SETTLE_MS);
-	struct amd_ga_iommu *iommu = h->env.iommu;
-
-	while (time_before(jiffies, end)) {
-		if (amd_ga_read(iommu, AMD_GA_MMIO_GALOG_HEAD) ==
-		    amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) &&
-		    !(amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
-		      (AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW)))
-			return true;
-		usleep_range(200, 400);
-	}
-	return false;
-}
-
 static int tt_inject(struct standin_host *h, u32 tag, u32 code, u16 devid)
 {
 	return amd_ga_model_galog_inject(h->env.model,
@@ -290,7 +273,7 @@ static void amd_ga_trace_test_galog_entry(struct kunit *test)
 
 	KUNIT_ASSERT_TRUE(test, standin_post(h, 1, 0));
 	KUNIT_EXPECT_EQ(test, standin_settle(h, TT_SETTLE_MS), 0U);
-	KUNIT_EXPECT_TRUE(test, tt_drained(h));
+	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, TT_SETTLE_MS));
 	KUNIT_ASSERT_EQ(test, s->entries, 1U);
 	KUNIT_EXPECT_EQ(test, s->entry_tag[0], amd_ga_vcpu_ga_tag(sv->rec));
 	KUNIT_EXPECT_EQ(test, s->entry_vm[0], amd_ga_vm_id(h->vm));
@@ -316,12 +299,12 @@ static void amd_ga_trace_test_dispatch_miss(struct kunit *test)
 					AMD_GA_GALOG_CODE_GUEST_NR, 0x0102), 0);
 	/* A slot the IOMMU never finished writing. */
 	KUNIT_EXPECT_EQ(test, amd_ga_model_galog_inject(h->env.model, 0), 0);
-	KUNIT_EXPECT_TRUE(test, tt_drained(h));
+	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, TT_SETTLE_MS));
 
 	/* No consumer: the entry is consumed and nobody is called. */
 	amd_ga_register_ga_log_notifier(NULL);
 	KUNIT_EXPECT_EQ(test, tt_inject(h, tag, AMD_GA_GALOG_CODE_GUEST_NR, 0x0103), 0);
-	KUNIT_EXPECT_TRUE(test, tt_drained(h));
+	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, TT_SETTLE_MS));
 	amd_ga_register_ga_log_notifier(standin_notifier);
 
 	KUNIT_EXPECT_EQ(test, s->misses[AMD_GA_MISS_BAD_CODE], 1U);
@@ -359,7 +342,7 @@ static void amd_ga_trace_test_overflow(struct kunit *test)
 			standin_post(h, v, j);
 	mutex_unlock(&h->gl->drain_lock);
 	KUNIT_EXPECT_EQ(test, standin_settle(h, TT_SETTLE_MS), 0U);
-	KUNIT_EXPECT_TRUE(test, tt_drained(h));
+	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, TT_SETTLE_MS));
 
 	KUNIT_EXPECT_GE(test, s->overflows, 1U);
 	KUNIT_EXPECT_EQ(test, s->restarts, s->overflows);
