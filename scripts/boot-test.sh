@@ -33,6 +33,10 @@ result() {
 }
 
 # Lines of one round (N) of a serial log, timestamps stripped.
+# Under pipefail, never end a pipeline with a reader that quits early
+# (grep -q, grep -m, head): the writer then dies of SIGPIPE and the whole
+# pipeline reads as "no match". Take the lines into a variable first and
+# search that with a here-string.
 round_lines() {
 	awk -v r="$2" '/^AMD_GA_ROUND / { cur = $2 } cur == r' "$1" |
 		sed 's/^\[ *[0-9.]*\] //'
@@ -72,7 +76,8 @@ result boot-guest-runs "$why"
 # The IOMMU is found in every round.
 why=
 for r in 1 2 3; do
-	round_lines "$log1" $r | grep -q '^amd-ga: .*AMD IOMMU at .*registers at' ||
+	lines=$(round_lines "$log1" $r)
+	grep -q '^amd-ga: .*AMD IOMMU at .*registers at' <<<"$lines" ||
 		why="${why:+$why; }round $r: amd_ga.ko did not report the IOMMU"
 done
 result boot-iommu-found "$why"
@@ -80,7 +85,8 @@ result boot-iommu-found "$why"
 # The features line decodes the EFR correctly: each name is printed
 # exactly when its bit is set.
 why=
-fline=$(round_lines "$log1" 1 | grep -a -m1 '^amd-ga: .*EFR 0x' || true)
+round1=$(round_lines "$log1" 1)
+fline=$(grep -a -m1 '^amd-ga: .*EFR 0x' <<<"$round1" || true)
 if [ -z "$fline" ]; then
 	why="no 'EFR 0x...' line from amd_ga.ko"
 else
@@ -95,7 +101,7 @@ else
 	case $feats in *"GAMSup=$((efr >> 21 & 7)) "*) ;;
 	*) why="${why:+$why; }GAMSup does not match EFR $efr" ;;
 	esac
-	round_lines "$log1" 1 | grep -q '^amd-ga: .*guest mode' ||
+	grep -q '^amd-ga: .*guest mode' <<<"$round1" ||
 		why="${why:+$why; }no line saying what guest mode can do here"
 fi
 [ -z "$why" ] && log "boot-test: features: ${fline#amd-ga: }"
@@ -126,7 +132,7 @@ if [ $demo_ko = 1 ]; then
 		lines=$(round_lines "$log1" $r)
 		nres=$(echo "$lines" | grep -c '^amd-ga-demo: RESULT ')
 		fails=$(echo "$lines" | grep '^amd-ga-demo: RESULT ' | grep -v '^amd-ga-demo: RESULT [^ ]* PASS ' || true)
-		summ=$(echo "$lines" | grep -m1 '^amd-ga-demo: SUMMARY ' || true)
+		summ=$(grep -m1 '^amd-ga-demo: SUMMARY ' <<<"$lines" || true)
 		[ "$nres" -gt 0 ] || why="${why:+$why$'\n'}round $r: no RESULT line"
 		[ -z "$fails" ] || why="${why:+$why$'\n'}round $r:"$'\n'"$fails"
 		case $summ in

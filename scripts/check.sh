@@ -66,8 +66,9 @@ run_build() {
 	if [ "$rc" -ne 0 ]; then
 		tail -n 30 "$log"
 		fail "$name (exit $rc, see $log)"
-	elif grep -E "(warning|error):" "$log" | grep -v "^Skipping BTF" | grep -q .; then
-		grep -E "(warning|error):" "$log" | head -n 20
+	elif warns=$(grep -E "(warning|error):" "$log" | grep -v "^Skipping BTF") &&
+	     [ -n "$warns" ]; then
+		sed -n 1,20p <<<"$warns"
 		fail "$name (warnings, see $log)"
 	else
 		pass "$name"
@@ -126,7 +127,9 @@ if want kunit; then
 	console=${KUNIT_BUILD:-$AMD_GA_CACHE/build-kunit-6.1}/test.log
 	if [ -s "$console" ]; then
 		cp "$console" "$LOGDIR/kunit-6.1-console.log"
-		if grep -nE "$KERNEL_SPLATS" "$console" | head -n 20 | grep .; then
+		splats=$(grep -nE "$KERNEL_SPLATS" "$console" || true)
+		if [ -n "$splats" ]; then
+			sed -n 1,20p <<<"$splats"
 			fail "kunit-6.1-no-kernel-splats (see $LOGDIR/kunit-6.1-console.log)"
 		else
 			pass "kunit-6.1-no-kernel-splats"

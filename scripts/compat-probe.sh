@@ -118,7 +118,7 @@ mv "$tmp" "$header"
 rm -f "$OUT/defaults-differ"
 if [ -f "$work/defaults.c" ]; then
 	if [ ! -f "$work/defaults.i" ]; then
-		grep -E 'error' "$work/build.log" | head -n 5 >&2
+		grep -m5 -E 'error' "$work/build.log" >&2 || true
 		die "compat.h does not preprocess without probes (log: $work/build.log)"
 	fi
 	sed -n 's/^amd_ga_default \(have_[a-z0-9_]*\)$/\1/p' "$work/defaults.i" |

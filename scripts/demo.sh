@@ -47,7 +47,7 @@ issues=$(guest_kernel_issues "$serial")
 
 # What the EFR says about interrupt remapping, independent of the module's
 # own wording: GASup (bit 7), XTSup (bit 2), GAMSup (bits 23:21).
-efr=$(grep -a -o 'EFR 0x[0-9a-f]*' "$serial" | head -n 1 | cut -d' ' -f2 || true)
+efr=$(grep -a -m1 -o 'EFR 0x[0-9a-f]*' "$serial" | cut -d' ' -f2 || true)
 can="" cannot=""
 if [ -n "$efr" ]; then
 	can="interrupt remapping with 32-bit IRTEs"

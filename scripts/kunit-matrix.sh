@@ -86,7 +86,9 @@ for t in "${targets[@]}"; do
 	fi
 	# Lockdep, KASAN, UBSAN and WARN reports fail no case by themselves.
 	if [ -s "$build/test.log" ]; then
-		if grep -nE "$KERNEL_SPLATS" "$build/test.log" | head -n 20 | grep .; then
+		splats=$(grep -nE "$KERNEL_SPLATS" "$build/test.log" || true)
+		if [ -n "$splats" ]; then
+			sed -n 1,20p <<<"$splats"
 			echo "FAIL kunit-$t-no-kernel-splats (see $build/test.log)"
 			failed=1
 		else

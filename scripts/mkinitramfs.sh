@@ -18,7 +18,8 @@ shift
 busybox=${BUSYBOX:-/bin/busybox}
 [ -x "$busybox" ] || die "$busybox not found: run 'make deps' (busybox-static)"
 # A dynamically linked busybox (package "busybox") cannot run in the guest.
-if LC_ALL=C readelf -l "$busybox" 2>/dev/null | grep -q 'program interpreter'; then
+phdrs=$(LC_ALL=C readelf -l "$busybox" 2>/dev/null || true)
+if grep -q 'program interpreter' <<<"$phdrs"; then
 	die "$busybox is dynamically linked: install busybox-static ('make deps')"
 fi
 command -v cpio >/dev/null || die "cpio not found: run 'make deps'"
