@@ -224,20 +224,39 @@ static void slow_boost(bool on)
 	}
 }
 
-static bool slow_wait_first_call(void)
+/*
+ * Return: 0 once the drain is in the notifier, -ENODEV without a second
+ * CPU, -ETIMEDOUT if the drain never called the notifier.
+ */
+static int slow_wait_first_call(void)
 {
+	unsigned long end = jiffies + 30 * HZ;
 	unsigned int other;
 
-	while (!atomic_read(&slow.calls))
+	while (!atomic_read(&slow.calls)) {
+		if (time_after(jiffies, end))
+			return -ETIMEDOUT;
 		usleep_range(50, 100);
+	}
 	other = cpumask_any_but(cpu_online_mask, READ_ONCE(slow.cpu));
 	if (other >= nr_cpu_ids)
-		return false;
+		return -ENODEV;
 	set_cpus_allowed_ptr(current, cpumask_of(other));
 	/* The drain is in its first pass, in the notifier, on the other CPU. */
-	while (!atomic_read(&slow.inflight) && atomic_read(&slow.calls) < 400)
+	while (!atomic_read(&slow.inflight) && atomic_read(&slow.calls) < 400 &&
+	       time_before(jiffies, end))
 		cpu_relax();
-	return true;
+	return 0;
+}
+
+/* Give up a test whose drain never reached the notifier. */
+static void slow_give_up(struct kunit *test, struct standin_host *h, int err)
+{
+	slow_boost(false);
+	standin_exit(h);
+	if (err == -ENODEV)
+		kunit_skip(test, "needs a second CPU");
+	KUNIT_FAIL(test, "the GA log drain never called the notifier");
 }
 
 static void dispatch_unregister_during_drain(struct kunit *test)
@@ -245,7 +264,7 @@ static void dispatch_unregister_during_drain(struct kunit *test)
 	struct standin_host *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
 	u32 tag;
 	unsigned int i;
-	int inflight;
+	int inflight, err;
 
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	KUNIT_ASSERT_EQ(test, standin_init(h, 2, 1, true), 0);
@@ -260,10 +279,10 @@ static void dispatch_unregister_during_drain(struct kunit *test)
 					  FIELD_PREP(AMD_GA_GALOG_ENT_CODE, 1));
 	/* Wait for the drain to be in the notifier, then unregister. */
 	slow_boost(true);
-	if (!slow_wait_first_call()) {
-		slow_boost(false);
-		standin_exit(h);
-		kunit_skip(test, "needs a second CPU");
+	err = slow_wait_first_call();
+	if (err) {
+		slow_give_up(test, h, err);
+		return;
 	}
 	amd_ga_register_ga_log_notifier(NULL);
 	inflight = atomic_read(&slow.inflight);
@@ -283,8 +302,10 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 {
 	struct standin_host *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
 	struct amd_ga_stats *s;
+	unsigned long end;
 	unsigned int i, v;
 	u64 total;
+	int err;
 
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	KUNIT_ASSERT_EQ(test, standin_init(h, 8, 1, true), 0);
@@ -310,10 +331,10 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 					  FIELD_PREP(AMD_GA_GALOG_ENT_CODE, 1));
 	}
 	slow_boost(true);
-	if (!slow_wait_first_call()) {
-		slow_boost(false);
-		standin_exit(h);
-		kunit_skip(test, "needs a second CPU");
+	err = slow_wait_first_call();
+	if (err) {
+		slow_give_up(test, h, err);
+		return;
 	}
 	/* The VM goes away while the drain looks its vCPUs up. */
 	amd_ga_vm_destroy(h->vm);
@@ -321,8 +342,10 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 	for (v = 0; v < 8; v++)
 		h->vcpus[v].rec = NULL;
 	slow_boost(false);
-	while (atomic64_read(&s->galog_entries) < 400)
+	end = jiffies + 30 * HZ;
+	while (atomic64_read(&s->galog_entries) < 400 && time_before(jiffies, end))
 		usleep_range(5000, 10000);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->galog_entries), 400LL);
 	/* Each entry woke its vCPU, was coalesced into such a wake, or was stale. */
 	total = atomic64_read(&s->galog_wakes) + atomic64_read(&s->galog_coalesced) +
 		atomic64_read(&s->galog_stale_tags);

@@ -128,6 +128,31 @@ bool standin_post(struct standin_host *h, unsigned int v, unsigned int j)
 	return true;
 }
 
+/*
+ * Post @n interrupts to random vectors of vCPUs @first..@first + @count - 1,
+ * retrying later where the vector is still pending. A vector that stays
+ * pending is a lost wake-up: give up after @timeout_ms, so that the test
+ * fails on the count instead of spinning forever.
+ * Return: the number posted.
+ */
+unsigned int standin_post_random(struct standin_host *h, unsigned int first,
+				 unsigned int count, unsigned int n,
+				 unsigned int timeout_ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(timeout_ms);
+	unsigned int done = 0, v, j;
+
+	while (done < n && time_before(jiffies, end)) {
+		v = first + get_random_u32() % count;
+		j = get_random_u32() % h->nvec;
+		if (standin_post(h, v, j))
+			done++;
+		else
+			cond_resched();
+	}
+	return done;
+}
+
 /* Vectors posted and not consumed yet. */
 unsigned int standin_pending(struct standin_host *h)
 {

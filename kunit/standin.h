@@ -78,6 +78,9 @@ void standin_exit(struct standin_host *h);
 bool standin_post(struct standin_host *h, unsigned int v, unsigned int j);
 unsigned int standin_pending(struct standin_host *h);
 unsigned int standin_settle(struct standin_host *h, unsigned int timeout_ms);
+unsigned int standin_post_random(struct standin_host *h, unsigned int first,
+				 unsigned int count, unsigned int n,
+				 unsigned int timeout_ms);
 bool standin_wait_blocked(struct standin_host *h, unsigned int timeout_ms);
 bool standin_galog_drained(struct standin_host *h, unsigned int timeout_ms);
 void standin_kick_all(struct standin_host *h);
