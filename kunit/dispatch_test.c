@@ -269,13 +269,18 @@ static void dispatch_unregister_during_drain(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	KUNIT_ASSERT_EQ(test, standin_init(h, 2, 1, true), 0);
 	memset(&slow, 0, sizeof(slow));
-	/* One entry per pass, so that each entry makes its own call. */
+	/*
+	 * One entry per pass, each with its own call: the tags are of vCPU
+	 * indexes the VM does not have (stale), so none is remembered and
+	 * coalesced.
+	 */
 	amd_ga_galog_set_budget(h->gl, 1);
 	amd_ga_register_ga_log_notifier(slow_notifier);
-	tag = amd_ga_vcpu_ga_tag(h->vcpus[0].rec);
+	tag = amd_ga_vcpu_ga_tag(h->vcpus[0].rec) & AMD_GA_GATAG_VM_MASK;
 	for (i = 0; i < 400; i++)
 		amd_ga_model_galog_inject(h->env.model,
-					  FIELD_PREP(AMD_GA_GALOG_ENT_GATAG, tag) |
+					  FIELD_PREP(AMD_GA_GALOG_ENT_GATAG,
+						     tag | (2 + i % 200)) |
 					  FIELD_PREP(AMD_GA_GALOG_ENT_CODE, 1));
 	/* Wait for the drain to be in the notifier, then unregister. */
 	slow_boost(true);
@@ -320,7 +325,10 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 		amd_ga_vcpu_del_irte(h->vcpus[v].rec, &h->vcpus[v].irte[0]);
 	}
 	memset(&slow, 0, sizeof(slow));
-	/* One entry per pass, so that each entry makes its own call. */
+	/*
+	 * One entry per pass, so that the VM goes away between passes; once
+	 * it is gone, every entry is a stale tag with a call of its own.
+	 */
 	amd_ga_galog_set_budget(h->gl, 1);
 	amd_ga_register_ga_log_notifier(slow_notifier);
 	for (i = 0; i < 400; i++) {

@@ -323,7 +323,7 @@ static void galog_no_double_dispatch(struct kunit *test)
 	}
 	/*
 	 * Every entry consumed once: it either woke the vCPU or was
-	 * coalesced into a wake of the same pass; each burst took a pass.
+	 * coalesced into a wake of the same drain; each burst took a drain.
 	 */
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), (u64)k);
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes) + gt_stat(&s->galog_coalesced),
@@ -337,18 +337,19 @@ static void galog_no_double_dispatch(struct kunit *test)
 }
 
 /*
- * Entries of one pass for the same vCPU make one notifier call: all of
- * them were written, IRR first, before the pass read the tail, and the
- * woken vCPU consumes every pending vector. No vector is left behind.
+ * 32 entries for 4 vCPUs posted with the drain held off, so that they
+ * make one drain of @passes passes of at most @budget entries each: one
+ * notifier call per vCPU, the other 28 entries coalesced.
  */
-static void galog_coalesces_per_pass(struct kunit *test)
+static void gt_coalesce(struct kunit *test, unsigned int budget,
+			unsigned int passes)
 {
 	struct standin_host *h = gt_host(test, 4, 8, true);
 	struct amd_ga_stats *s = &h->env.iommu->stats;
 	unsigned int v, j;
 
 	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, GT_SETTLE_MS));
-	/* The drain is held off: the 32 entries make a single pass. */
+	amd_ga_galog_set_budget(h->gl, budget);
 	mutex_lock(&h->gl->drain_lock);
 	for (j = 0; j < h->nvec; j++)
 		for (v = 0; v < h->nvcpus; v++)
@@ -358,7 +359,8 @@ static void galog_coalesces_per_pass(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, GT_SETTLE_MS));
 	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), 32ULL);
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 32ULL);
-	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_max_batch), 32ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_batches), (u64)passes);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_max_batch), 32ULL / passes);
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), 4ULL);
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_coalesced), 28ULL);
 	KUNIT_EXPECT_EQ(test, gt_stat(&h->notified), 4ULL);
@@ -367,16 +369,36 @@ static void galog_coalesces_per_pass(struct kunit *test)
 }
 
 /*
+ * Entries of one drain for the same vCPU make one notifier call: all of
+ * them were written, IRR first, before the drain read the tail, and the
+ * woken vCPU consumes every pending vector. No vector is left behind.
+ */
+static void galog_coalesces_per_drain(struct kunit *test)
+{
+	gt_coalesce(test, AMD_GA_GALOG_BUDGET, 1);
+}
+
+/*
+ * The same with a budget of 4: the drain takes 8 passes, and a tag woken
+ * in the first is not called again in the later ones, since every entry
+ * up to the tail the drain read was written before that call.
+ */
+static void galog_coalesces_across_passes(struct kunit *test)
+{
+	gt_coalesce(test, 4, 8);
+}
+
+/*
  * Two vCPUs whose tags start probing at the same slot of the woken-tags
- * filter (among 65 vCPUs and 512 slots such a pair nearly always exists;
- * otherwise any two), posted alternately in one pass: the filter keeps
+ * filter (among 100 vCPUs and 1024 slots such a pair nearly always exists;
+ * otherwise any two), posted alternately in one drain: the filter keeps
  * both, so each is called once and its second entry is coalesced, and
  * neither is ever taken for the other (tag_filter_test.c covers the
  * filter itself, full probe sequences included).
  */
 static void galog_coalescing_shared_home_slot(struct kunit *test)
 {
-	struct standin_host *h = gt_host(test, 65, 2, true);
+	struct standin_host *h = gt_host(test, 100, 2, true);
 	struct amd_ga_stats *s = &h->env.iommu->stats;
 	unsigned int a, b = 0, j;
 	u32 sa = 0;
@@ -477,7 +499,8 @@ static struct kunit_case amd_ga_galog_cases[] = {
 	KUNIT_CASE(galog_stale_tags),
 	KUNIT_CASE(galog_torn_entry_recovers),
 	KUNIT_CASE(galog_no_double_dispatch),
-	KUNIT_CASE(galog_coalesces_per_pass),
+	KUNIT_CASE(galog_coalesces_per_drain),
+	KUNIT_CASE(galog_coalesces_across_passes),
 	KUNIT_CASE(galog_coalescing_shared_home_slot),
 	KUNIT_CASE(galog_two_cpus_posting),
 	{}

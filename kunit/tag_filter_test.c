@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit: the filter of GATags a GA log drain pass has woken. It may
+ * KUnit: the filter of GATags a GA log drain has woken. It may
  * forget a tag (a redundant notifier call), but it must never answer
  * "seen" for a tag not added in the current generation: that would be a
  * skipped wake-up. Tags are chosen by their home slot, so the cases hit
@@ -106,8 +106,8 @@ static void tf_generations_forget(struct kunit *test)
 }
 
 /*
- * A full pass of distinct random tags (twice the drain budget's worth of
- * slots): every tag added is seen, no tag left out is ever seen.
+ * A drain of distinct random tags as long as the GA log (half the
+ * filter's slots): every tag added is seen, no tag left out is ever seen.
  */
 static void tf_random_pass(struct kunit *test)
 {

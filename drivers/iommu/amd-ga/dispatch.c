@@ -109,7 +109,7 @@ EXPORT_SYMBOL_GPL(amd_ga_register_ga_log_notifier);
  * amd_ga_dispatch_notifier() - the registered notifier
  *
  * Context: under rcu_read_lock(). The GA log drain reads the notifier
- * once per pass and calls it for every entry of the pass: the whole pass
+ * once per pass and makes every call of the pass with it: the whole pass
  * is one RCU read-side critical section, so an unregistration still waits
  * for every call made through the value read.
  * Return: the notifier, or NULL when none is registered.

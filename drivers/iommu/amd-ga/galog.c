@@ -6,9 +6,9 @@
  * guest-mode interrupt arrives for a vCPU that is not running, and raises
  * the GA interrupt. The threaded handler clears GAInt and GALOverflow
  * first, drains head to tail in bounded passes (one head write per pass,
- * a reschedule point between passes), hands each tag to the notifier,
- * and re-reads Status until it is quiet, so that nothing appended while
- * it ran is left behind.
+ * a reschedule point between passes), hands each tag to the notifier
+ * once per drain, and re-reads Status until it is quiet, so that nothing
+ * appended while it ran is left behind.
  *
  * Hardware drops entries when the log is full. After an overflow the log
  * is restarted and every blocked vCPU with a pending posted vector is
@@ -144,7 +144,7 @@ static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
  * Hand a valid entry's tag to the notifier, through the static call that
  * names the registered one (a direct call, no retpoline). The pass's RCU
  * section covers the call as it covers a call through the pointer.
- * Return: true if it woke the vCPU (the pass may then coalesce later
+ * Return: true if it woke the vCPU (the drain may then coalesce later
  * entries of the tag), false for a stale tag (counted and reported, and
  * never remembered) or when the notifier was unregistered during the pass
  * (counted as unclaimed).
@@ -198,7 +198,7 @@ static inline bool amd_ga_galog_entry_ok(u64 e)
 	return !(bad_code | no_vm);
 }
 
-/* Call the notifier for a valid entry unless this pass woke its tag. */
+/* Call the notifier for a valid entry unless this drain woke its tag. */
 static __always_inline void amd_ga_galog_dispatch(struct amd_ga_galog *gl,
 						  u64 e,
 						  struct amd_ga_galog_pass *p)
@@ -247,49 +247,24 @@ static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
 }
 
 /*
- * One bounded pass from head towards the tail read at its start.
- *
- * The notifier is called once per distinct GATag of the pass, not once
- * per entry: an entry whose tag this pass has already woken is only
- * counted (coalesced). That loses no wakeup. The IOMMU sets the vector in
- * the vCPU's IRR before it writes the entry, and writes the entry before
- * it moves the tail; this pass read the tail (then dma_rmb()) before it
- * read any entry. So when the notifier runs for the first entry of a tag,
- * the vectors behind every later entry of that tag in this pass are
- * already in that vCPU's IRR, and a woken vCPU re-checks its whole IRR
- * before it blocks again (KVM's block path does, and so must any
- * consumer). A second call could only wake it again for vectors it sees
- * anyway. Anything posted after the tail read is a later entry, handled
- * by a later pass.
- *
- * The filter of woken tags (tag_filter.h) is exact: an entry is skipped
- * only when this pass handed exactly its tag to the notifier already,
- * and a tag the filter cannot place costs a redundant call, never a
- * skipped one. Only tags the notifier woke are remembered, so every stale
- * entry is still counted and reported on its own.
+ * One bounded pass: at most @budget entries from the head towards @tail.
  *
  * The consumed slots are zeroed together before the head moves past
  * them, so a slot that reads zero later was not written by the IOMMU.
  * The head is written once per pass.
  */
-static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
-				      unsigned int budget, bool *more)
+static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
+				      unsigned int budget)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
 	struct amd_ga_galog_pass p = {};
 	u32 first = gl->head / AMD_GA_GALOG_ENTRY_SIZE;
 	amd_ga_notifier_fn fn;
 	unsigned int n, run;
-	u32 head, tail;
+	u32 head;
 
-	lockdep_assert_held(&gl->drain_lock);
-	tail = amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) &
-	       AMD_GA_GALOG_PTR & (AMD_GA_GALOG_BYTES - 1);
-	/* Entries before the tail are visible once the tail is. */
-	dma_rmb();
 	n = ((tail - gl->head) & (AMD_GA_GALOG_BYTES - 1)) /
 	    AMD_GA_GALOG_ENTRY_SIZE;
-	*more = n > budget;
 	n = min(n, budget);
 	if (!n)
 		return 0;
@@ -298,7 +273,6 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 	rcu_read_lock();
 	fn = amd_ga_dispatch_notifier();
 	run = min(n, AMD_GA_GALOG_ENTRIES - first);
-	amd_ga_tag_filter_next_gen(&gl->woken);
 	amd_ga_galog_scan(gl, &gl->buf[first], run, fn, &p);
 	if (n > run)
 		amd_ga_galog_scan(gl, gl->buf, n - run, fn, &p);
@@ -322,17 +296,47 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl,
 	return n;
 }
 
+/*
+ * Drain from the head to the tail read here, in passes of at most the
+ * budget with a reschedule point between them.
+ *
+ * The notifier is called once per distinct GATag of the drain, not once
+ * per entry: an entry whose tag this drain has already woken is only
+ * counted (coalesced). That loses no wakeup. The IOMMU sets the vector in
+ * the vCPU's IRR before it writes the entry, and writes the entry before
+ * it moves the tail; the tail was read (then dma_rmb()) before any entry
+ * up to it was read and before any notifier call of this drain. So every
+ * call for a tag, in whichever pass, comes after the vectors behind all
+ * of that tag's entries up to the tail are in that vCPU's IRR, and a
+ * woken vCPU re-checks its whole IRR before it blocks again (KVM's block
+ * path does, and so must any consumer). A second call could only wake it
+ * again for vectors it sees anyway. Anything posted after the tail read
+ * lies beyond it and is left to the next drain, with a filter that
+ * starts empty.
+ *
+ * The filter of woken tags (tag_filter.h) is exact: an entry is skipped
+ * only when this drain handed exactly its tag to the notifier already,
+ * and a tag the filter cannot place costs a redundant call, never a
+ * skipped one. Only tags the notifier woke are remembered, so every stale
+ * entry is still counted and reported on its own.
+ */
 static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
 {
 	unsigned int n = 0;
-	bool more;
+	u32 tail;
 
-	do {
-		n += amd_ga_galog_pass(gl, READ_ONCE(gl->budget), &more);
+	lockdep_assert_held(&gl->drain_lock);
+	tail = amd_ga_read(gl->iommu, AMD_GA_MMIO_GALOG_TAIL) &
+	       AMD_GA_GALOG_PTR & (AMD_GA_GALOG_BYTES - 1);
+	/* Entries before the tail are visible once the tail is. */
+	dma_rmb();
+	amd_ga_tag_filter_next_gen(&gl->woken);
+	while (gl->head != tail) {
+		n += amd_ga_galog_pass(gl, tail, READ_ONCE(gl->budget));
 		/* A guest flooding interrupts must not starve the host. */
-		if (more)
+		if (gl->head != tail)
 			cond_resched();
-	} while (more);
+	}
 	return n;
 }
 

@@ -28,7 +28,7 @@ struct amd_ga_iommu;
  * @drain_lock: one drainer at a time (the IRQ thread or a direct drain)
  * @head: byte offset of the next entry to consume; @drain_lock
  * @needs_recovery: entries were lost, run recovery; @drain_lock
- * @woken: tags the current drain pass handed to the notifier; @drain_lock
+ * @woken: tags the current drain handed to the notifier; @drain_lock
  * @budget: entries per pass; READ_ONCE
  * @recovery: lossless recovery after an overflow (on by default; tests
  *	switch it off to prove they can see losses); READ_ONCE

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The GATags one GA log drain pass has already handed to the notifier.
+ * The GATags one GA log drain has already handed to the notifier.
  *
  * An open-addressed table of generation-stamped tags: a slot holds
  * (generation << 32 | tag), and a slot of an older generation is empty,
- * so a new pass forgets every tag by bumping the generation instead of
+ * so a new drain forgets every tag by bumping the generation instead of
  * clearing the table. Slots are only ever filled within a generation, and
  * a tag goes into the first empty slot of its probe sequence, so a lookup
  * meets the tag before any empty slot. The filter is exact: it answers
@@ -19,14 +19,14 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
-/* Twice the drain budget: a pass of distinct tags fills half of it. */
-#define AMD_GA_TAG_FILTER_BITS		9
+/* Twice the GA log: a drain of distinct tags fills at most half of it. */
+#define AMD_GA_TAG_FILTER_BITS		10
 #define AMD_GA_TAG_FILTER_SIZE		BIT(AMD_GA_TAG_FILTER_BITS)
 /* Slots probed before a tag is given up on (called, not remembered). */
 #define AMD_GA_TAG_FILTER_PROBES	8
 
 /**
- * struct amd_ga_tag_filter - tags handed to the notifier in one pass
+ * struct amd_ga_tag_filter - tags handed to the notifier in one drain
  * @gen: the current generation, never 0 (0 is the zeroed table's)
  * @slot: (generation << 32 | tag) each; an older generation is empty
  *
@@ -44,7 +44,7 @@ static inline u32 amd_ga_tag_filter_home(u32 ga_tag)
 }
 
 /**
- * amd_ga_tag_filter_next_gen() - forget every tag (start of a pass)
+ * amd_ga_tag_filter_next_gen() - forget every tag (start of a drain)
  * @f: the filter
  *
  * When the generation wraps, the table is zeroed: a tag stamped 2^32
