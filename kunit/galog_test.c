@@ -239,7 +239,14 @@ static void galog_overflow_storm_detects_losses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
 }
 
-static void galog_bad_event_codes(struct kunit *test)
+/*
+ * An entry of every event code but 1 for a vCPU's tag, in one drain: each
+ * is counted as bad and skipped. With @woken, a valid entry comes before
+ * them and one after: the vCPU is woken by the first, the last one is
+ * coalesced, and none of the bad ones is taken for a coalesced entry of
+ * the woken tag (the fast path tests the code and the filter together).
+ */
+static void gt_bad_codes(struct kunit *test, bool woken)
 {
 	struct standin_host *h = gt_host(test, 1, 1, true);
 	struct amd_ga_stats *s = &h->env.iommu->stats;
@@ -247,15 +254,31 @@ static void galog_bad_event_codes(struct kunit *test)
 	u32 code;
 
 	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, GT_SETTLE_MS));
+	mutex_lock(&h->gl->drain_lock);
+	if (woken)
+		KUNIT_EXPECT_EQ(test, gt_inject(h, tag, AMD_GA_GALOG_CODE_GUEST_NR), 0);
 	for (code = 0; code < 16; code++)
 		if (code != AMD_GA_GALOG_CODE_GUEST_NR)
-			KUNIT_EXPECT_EQ(test, amd_ga_model_galog_inject(h->env.model,
-									gt_entry(tag, code)), 0);
+			KUNIT_EXPECT_EQ(test, gt_inject(h, tag, code), 0);
+	if (woken)
+		KUNIT_EXPECT_EQ(test, gt_inject(h, tag, AMD_GA_GALOG_CODE_GUEST_NR), 0);
+	mutex_unlock(&h->gl->drain_lock);
 	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, GT_SETTLE_MS));
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), woken ? 17ULL : 15ULL);
 	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_bad_code), 15ULL);
-	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 15ULL);
-	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[0].wakes), 0);
-	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), 0ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), (u64)woken);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_coalesced), (u64)woken);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[0].wakes), (int)woken);
+}
+
+static void galog_bad_event_codes(struct kunit *test)
+{
+	gt_bad_codes(test, false);
+}
+
+static void galog_bad_codes_of_woken_tag(struct kunit *test)
+{
+	gt_bad_codes(test, true);
 }
 
 static void galog_stale_tags(struct kunit *test)
@@ -496,6 +519,7 @@ static struct kunit_case amd_ga_galog_cases[] = {
 	KUNIT_CASE(galog_overflow_storm_lossless),
 	KUNIT_CASE(galog_overflow_storm_detects_losses),
 	KUNIT_CASE(galog_bad_event_codes),
+	KUNIT_CASE(galog_bad_codes_of_woken_tag),
 	KUNIT_CASE(galog_stale_tags),
 	KUNIT_CASE(galog_torn_entry_recovers),
 	KUNIT_CASE(galog_no_double_dispatch),

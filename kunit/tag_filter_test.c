@@ -106,6 +106,33 @@ static void tf_generations_forget(struct kunit *test)
 }
 
 /*
+ * The fast path answers "hit" (0) only for a tag added in this
+ * generation and sitting in its home slot. A tag pushed further along by
+ * one of the same home, a tag never added, and a tag of the last
+ * generation all miss it (non-zero); the full lookup still finds the
+ * second.
+ */
+static void tf_home_miss_is_exact(struct kunit *test)
+{
+	struct amd_ga_tag_filter *f = tf_new(test);
+	u64 stamp = amd_ga_tag_filter_stamp(f);
+	u32 tags[3];
+	u64 *free;
+
+	tf_same_home(17, tags, 3);
+	KUNIT_EXPECT_NE(test, amd_ga_tag_filter_home_miss(f, stamp, tags[0]), 0ULL);
+	KUNIT_EXPECT_FALSE(test, tf_seen_else_add(f, tags[0]));
+	KUNIT_EXPECT_FALSE(test, tf_seen_else_add(f, tags[1]));
+	KUNIT_EXPECT_EQ(test, amd_ga_tag_filter_home_miss(f, stamp, tags[0]), 0ULL);
+	KUNIT_EXPECT_NE(test, amd_ga_tag_filter_home_miss(f, stamp, tags[1]), 0ULL);
+	KUNIT_EXPECT_TRUE(test, amd_ga_tag_filter_find(f, tags[1], &free));
+	KUNIT_EXPECT_NE(test, amd_ga_tag_filter_home_miss(f, stamp, tags[2]), 0ULL);
+	amd_ga_tag_filter_next_gen(f);
+	stamp = amd_ga_tag_filter_stamp(f);
+	KUNIT_EXPECT_NE(test, amd_ga_tag_filter_home_miss(f, stamp, tags[0]), 0ULL);
+}
+
+/*
  * A drain of distinct random tags as long as the GA log (half the
  * filter's slots): every tag added is seen, no tag left out is ever seen.
  */
@@ -140,6 +167,7 @@ static struct kunit_case amd_ga_tag_filter_cases[] = {
 	KUNIT_CASE(tf_collisions_are_exact),
 	KUNIT_CASE(tf_find_does_not_add),
 	KUNIT_CASE(tf_generations_forget),
+	KUNIT_CASE(tf_home_miss_is_exact),
 	KUNIT_CASE(tf_random_pass),
 	{}
 };

@@ -70,8 +70,13 @@ static u64 amd_ga_galog_wait_slot(u64 *slot)
 	return 0;
 }
 
-/* Counts of one pass, added to the IOMMU's counters once per pass. */
+/*
+ * Counts of one pass, summed over a drain and added to the IOMMU's
+ * counters once per drain (atomics are not free).
+ */
 struct amd_ga_galog_pass {
+	unsigned int batches;
+	unsigned int max_batch;
 	unsigned int entries;
 	unsigned int wakes;
 	unsigned int coalesced;
@@ -86,10 +91,12 @@ static void amd_ga_galog_account(struct amd_ga_iommu *iommu,
 {
 	struct amd_ga_stats *s = &iommu->stats;
 
+	if (!p->batches)
+		return;
 	atomic64_add(p->entries, &s->galog_entries);
-	atomic64_inc(&s->galog_batches);
-	if (p->entries > atomic64_read(&s->galog_max_batch))
-		atomic64_set(&s->galog_max_batch, p->entries);
+	atomic64_add(p->batches, &s->galog_batches);
+	if (p->max_batch > atomic64_read(&s->galog_max_batch))
+		atomic64_set(&s->galog_max_batch, p->max_batch);
 	if (p->wakes)
 		atomic64_add(p->wakes, &s->galog_wakes);
 	if (p->coalesced)
@@ -102,6 +109,21 @@ static void amd_ga_galog_account(struct amd_ga_iommu *iommu,
 		atomic64_add(p->torn, &s->galog_torn);
 	if (p->unclaimed)
 		atomic64_add(p->unclaimed, &s->galog_unclaimed);
+}
+
+/* Add one pass's counts to its drain's. */
+static void amd_ga_galog_sum(struct amd_ga_galog_pass *d,
+			     const struct amd_ga_galog_pass *p)
+{
+	d->batches++;
+	d->max_batch = max(d->max_batch, p->entries);
+	d->entries += p->entries;
+	d->wakes += p->wakes;
+	d->coalesced += p->coalesced;
+	d->bad_code += p->bad_code;
+	d->stale += p->stale;
+	d->torn += p->torn;
+	d->unclaimed += p->unclaimed;
 }
 
 static void amd_ga_galog_stale(struct amd_ga_galog *gl, u64 e,
@@ -141,49 +163,22 @@ static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
 }
 
 /*
- * Hand a valid entry's tag to the notifier, through the static call that
- * names the registered one (a direct call, no retpoline). The pass's RCU
- * section covers the call as it covers a call through the pointer.
- * Return: true if it woke the vCPU (the drain may then coalesce later
- * entries of the tag), false for a stale tag (counted and reported, and
- * never remembered) or when the notifier was unregistered during the pass
- * (counted as unclaimed).
+ * The notifier did not wake the tag's vCPU: it was unregistered during
+ * the pass (the entry is unclaimed) or the tag is stale (counted and
+ * reported). Neither is remembered by the filter.
  */
-static noinline bool amd_ga_galog_call(struct amd_ga_galog *gl, u64 e,
-				       struct amd_ga_galog_pass *p)
+static noinline void amd_ga_galog_not_woken(struct amd_ga_galog *gl, u64 e,
+					    int ret, struct amd_ga_galog_pass *p)
 {
-	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
-	int ret = static_call(amd_ga_notifier_call)(tag);
-
-	if (likely(!ret)) {
-		trace_amd_ga_galog_entry(gl->iommu, tag,
-					 tag >> AMD_GA_GATAG_VCPU_BITS,
-					 tag & AMD_GA_GATAG_VCPU_MASK,
-					 FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
-		p->wakes++;
-		return true;
-	}
-	if (unlikely(ret == -ENODEV && !amd_ga_dispatch_notifier())) {
+	if (ret == -ENODEV && !amd_ga_dispatch_notifier()) {
 		amd_ga_galog_odd_entry(gl, e, p);
-		return false;
+		return;
 	}
-	trace_amd_ga_dispatch_miss(gl->iommu, tag,
+	trace_amd_ga_dispatch_miss(gl->iommu, FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e),
 				   FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e),
 				   AMD_GA_GALOG_CODE_GUEST_NR,
 				   AMD_GA_MISS_STALE_TAG);
 	amd_ga_galog_stale(gl, e, p);
-	return false;
-}
-
-/* Zero @n consumed slots from slot @first on, wrapping at the end of the log. */
-static void amd_ga_galog_zero(struct amd_ga_galog *gl, unsigned int first,
-			      unsigned int n)
-{
-	unsigned int run = min(n, AMD_GA_GALOG_ENTRIES - first);
-
-	memset(&gl->buf[first], 0, run * AMD_GA_GALOG_ENTRY_SIZE);
-	if (n > run)
-		memset(gl->buf, 0, (n - run) * AMD_GA_GALOG_ENTRY_SIZE);
 }
 
 /*
@@ -198,20 +193,39 @@ static inline bool amd_ga_galog_entry_ok(u64 e)
 	return !(bad_code | no_vm);
 }
 
-/* Call the notifier for a valid entry unless this drain woke its tag. */
+/*
+ * Hand a valid entry's tag to the notifier unless this drain woke it
+ * already, and remember it if the notifier woke its vCPU. The static call
+ * names the registered notifier (a direct call, no retpoline); the pass's
+ * RCU section covers the call as it covers a call through the pointer.
+ */
 static __always_inline void amd_ga_galog_dispatch(struct amd_ga_galog *gl,
 						  u64 e,
 						  struct amd_ga_galog_pass *p)
 {
 	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
 	u64 *free;
+	int ret;
 
-	if (!amd_ga_tag_filter_find(&gl->woken, tag, &free) &&
-	    amd_ga_galog_call(gl, e, p))
-		amd_ga_tag_filter_add(&gl->woken, free, tag);
+	if (amd_ga_tag_filter_find(&gl->woken, tag, &free))
+		return;
+	ret = static_call(amd_ga_notifier_call)(tag);
+	if (unlikely(ret)) {
+		amd_ga_galog_not_woken(gl, e, ret, p);
+		return;
+	}
+	amd_ga_tag_filter_add(&gl->woken, free, tag);
+	p->wakes++;
+	trace_amd_ga_galog_entry(gl->iommu, tag, tag >> AMD_GA_GATAG_VCPU_BITS,
+				 tag & AMD_GA_GATAG_VCPU_MASK,
+				 FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
 }
 
-/* The rare slot: still zero (wait for it), or not a valid entry. */
+/*
+ * The rare slot: still zero (wait for it), or not a valid entry. A slot
+ * that stays zero is left alone: zeroing it could overwrite the IOMMU's
+ * late write.
+ */
 static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
 					    amd_ga_notifier_fn fn,
 					    struct amd_ga_galog_pass *p)
@@ -220,6 +234,8 @@ static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
 
 	if (!e)
 		e = amd_ga_galog_wait_slot(slot);
+	if (e)
+		WRITE_ONCE(*slot, 0);
 	if (!amd_ga_galog_entry_ok(e) || !fn)
 		amd_ga_galog_odd_entry(gl, e, p);
 	else
@@ -227,34 +243,49 @@ static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
 }
 
 /*
- * Consume @n slots from @slot on, without wrapping. A coalesced entry
- * costs a load, one validity test and a filter probe: no store, no call.
- * Whatever is not coalesced is counted in @p.
+ * Consume @n slots from @slot on, without wrapping, zeroing each one
+ * read (so that a slot that reads zero later was not written by the
+ * IOMMU). Whatever is not coalesced is counted in @p.
+ *
+ * The entry a storm is made of (event code 1, its tag woken already by
+ * this drain and sitting in its home slot of the filter) costs a load, a
+ * hash, one compare-and-branch and the zeroing store: no call. Only a tag
+ * woken already can be in the filter, so such an entry is valid; every
+ * other entry takes the full test.
  */
 static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
 			      unsigned int n, amd_ga_notifier_fn fn,
 			      struct amd_ga_galog_pass *p)
 {
+	struct amd_ga_tag_filter *woken = &gl->woken;
+	u64 stamp = amd_ga_tag_filter_stamp(woken);
 	u64 *stop = slot + n, e;
 
 	for (; slot != stop; slot++) {
 		e = READ_ONCE(*slot);
-		if (likely(fn && amd_ga_galog_entry_ok(e)))
+		/* Both tests in one branch. */
+		if (likely(!((FIELD_GET(AMD_GA_GALOG_ENT_CODE, e) ^ AMD_GA_GALOG_CODE_GUEST_NR) |
+			     amd_ga_tag_filter_home_miss(woken, stamp,
+							 FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e))))) {
+			WRITE_ONCE(*slot, 0);
+			continue;
+		}
+		if (likely(fn && amd_ga_galog_entry_ok(e))) {
+			WRITE_ONCE(*slot, 0);
 			amd_ga_galog_dispatch(gl, e, p);
-		else
+		} else {
 			amd_ga_galog_slow_slot(gl, slot, fn, p);
+		}
 	}
 }
 
 /*
- * One bounded pass: at most @budget entries from the head towards @tail.
- *
- * The consumed slots are zeroed together before the head moves past
- * them, so a slot that reads zero later was not written by the IOMMU.
- * The head is written once per pass.
+ * One bounded pass: at most @budget entries from the head towards @tail,
+ * then one head write. Its counts are added to @d.
  */
 static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
-				      unsigned int budget)
+				      unsigned int budget,
+				      struct amd_ga_galog_pass *d)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
 	struct amd_ga_galog_pass p = {};
@@ -280,7 +311,6 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
 
 	p.entries = n;
 	p.coalesced = n - p.wakes - p.stale - p.bad_code - p.torn - p.unclaimed;
-	amd_ga_galog_zero(gl, first, n);
 	/* The zeroed slots are in memory before the IOMMU may reuse them. */
 	wmb();
 	head = (gl->head + n * AMD_GA_GALOG_ENTRY_SIZE) & (AMD_GA_GALOG_BYTES - 1);
@@ -292,7 +322,7 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
 		pr_warn_ratelimited("%s: %u GA log slots between head and tail stayed empty\n",
 				    iommu->name, p.torn);
 	}
-	amd_ga_galog_account(iommu, &p);
+	amd_ga_galog_sum(d, &p);
 	return n;
 }
 
@@ -322,6 +352,7 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
  */
 static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
 {
+	struct amd_ga_galog_pass d = {};
 	unsigned int n = 0;
 	u32 tail;
 
@@ -332,11 +363,12 @@ static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
 	dma_rmb();
 	amd_ga_tag_filter_next_gen(&gl->woken);
 	while (gl->head != tail) {
-		n += amd_ga_galog_pass(gl, tail, READ_ONCE(gl->budget));
+		n += amd_ga_galog_pass(gl, tail, READ_ONCE(gl->budget), &d);
 		/* A guest flooding interrupts must not starve the host. */
 		if (gl->head != tail)
 			cond_resched();
 	}
+	amd_ga_galog_account(gl->iommu, &d);
 	return n;
 }
 

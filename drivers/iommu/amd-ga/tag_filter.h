@@ -58,6 +58,30 @@ static inline void amd_ga_tag_filter_next_gen(struct amd_ga_tag_filter *f)
 	}
 }
 
+/* The current generation, in place to be ORed with a tag. */
+static inline u64 amd_ga_tag_filter_stamp(const struct amd_ga_tag_filter *f)
+{
+	return (u64)f->gen << 32;
+}
+
+/**
+ * amd_ga_tag_filter_home_miss() - is a tag not in its home slot (fast path)
+ * @f: the filter
+ * @stamp: amd_ga_tag_filter_stamp() of this generation
+ * @ga_tag: the tag
+ *
+ * Return: 0 if @ga_tag was added in this generation and sits in the slot
+ * its probe sequence starts at, non-zero otherwise. A value rather than a
+ * bool, so that a caller can OR in a test of its own and branch once.
+ * Non-zero says nothing: the tag may sit further on, and
+ * amd_ga_tag_filter_find() has the full answer.
+ */
+static inline u64 amd_ga_tag_filter_home_miss(const struct amd_ga_tag_filter *f,
+					      u64 stamp, u32 ga_tag)
+{
+	return f->slot[amd_ga_tag_filter_home(ga_tag)] ^ (stamp | ga_tag);
+}
+
 /**
  * amd_ga_tag_filter_find() - look a tag up in this generation
  * @f: the filter
@@ -70,7 +94,7 @@ static inline void amd_ga_tag_filter_next_gen(struct amd_ga_tag_filter *f)
 static inline bool amd_ga_tag_filter_find(struct amd_ga_tag_filter *f,
 					  u32 ga_tag, u64 **free)
 {
-	u64 want = (u64)f->gen << 32 | ga_tag;
+	u64 want = amd_ga_tag_filter_stamp(f) | ga_tag;
 	u32 i = amd_ga_tag_filter_home(ga_tag);
 	unsigned int n;
 	u64 s;
