@@ -164,11 +164,18 @@ static const char *bench_div(struct bench_num *n, u64 a, u64 b)
 	return n->s;
 }
 
-/* Median ns per entry x100 of the limit, amd-ga and the baseline. */
+/*
+ * Median ns per entry x100 of the limit, amd-ga and the baseline, and the
+ * median x100 of each round's amd-ga/limit and amd-ga/baseline: the two
+ * of a ratio are measured back to back, so a slow patch of the host (an
+ * emulated CPU's speed drifts) moves both.
+ */
 struct bench_drain_fig {
 	u64 limit;
 	u64 drain;
 	u64 base;
+	u64 drain_limit;
+	u64 drain_base;
 };
 
 /*
@@ -182,6 +189,7 @@ static void bench_drain_run(struct amd_ga_modelenv *e, const u32 *tags,
 	struct amd_ga_galog *gl = e->iommu->galog;
 	u64 *s_limit = samples, *s_drain = samples + rounds;
 	u64 *s_base = samples + 2 * rounds, t0;
+	u64 *q_limit = samples + 3 * rounds, *q_base = samples + 4 * rounds;
 	unsigned int r;
 
 	for (r = 0; r < rounds; r++) {
@@ -197,6 +205,12 @@ static void bench_drain_run(struct amd_ga_modelenv *e, const u32 *tags,
 		mutex_unlock(&gl->drain_lock);
 		cond_resched();
 	}
+	for (r = 0; r < rounds; r++) {
+		q_limit[r] = s_drain[r] * 100 / max(s_limit[r], 1ULL);
+		q_base[r] = s_drain[r] * 100 / max(s_base[r], 1ULL);
+	}
+	f->drain_limit = bench_median(q_limit, rounds);
+	f->drain_base = bench_median(q_base, rounds);
 	/* Per entry, x100, from the median round of each. */
 	f->limit = bench_median(s_limit, rounds) * 100 / BENCH_ENTRIES;
 	f->drain = bench_median(s_drain, rounds) * 100 / BENCH_ENTRIES;
@@ -217,7 +231,7 @@ static int bench_drain(void)
 	int ret;
 
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
-	samples = kcalloc(3 * rounds, sizeof(u64), GFP_KERNEL);
+	samples = kcalloc(5 * rounds, sizeof(u64), GFP_KERNEL);
 	tags = kcalloc(BENCH_VCPUS, sizeof(u32), GFP_KERNEL);
 	if (!e || !samples || !tags) {
 		ret = -ENOMEM;
@@ -256,17 +270,20 @@ static int bench_drain(void)
 	pr_info("drain: %u rounds of %u entries for 64 vCPUs (%llu drained), median ns/entry: amd-ga %s, limit %s, upstream-shape baseline %s\n",
 		rounds, BENCH_ENTRIES, n, bench_div(&nb[0], f.drain, 100),
 		bench_div(&nb[1], f.limit, 100), bench_div(&nb[2], f.base, 100));
-	pr_info("drain: amd-ga/limit = %s (target <= 2.00: %s), amd-ga/baseline = %s (target < 1.00: %s)\n",
+	pr_info("drain: amd-ga/limit = %s (target <= 2.00: %s), amd-ga/baseline = %s (target < 1.00: %s), medians of the per-round ratios\n",
+		bench_div(&nb[0], f.drain_limit, 100),
+		f.drain_limit <= 200 ? "met" : "MISSED",
+		bench_div(&nb[1], f.drain_base, 100),
+		f.drain_base < 100 ? "met" : "MISSED");
+	pr_info("drain: ratio of the medians: amd-ga/limit = %s, amd-ga/baseline = %s\n",
 		bench_div(&nb[0], f.drain, f.limit),
-		f.drain <= 2 * f.limit ? "met" : "MISSED",
-		bench_div(&nb[1], f.drain, f.base),
-		f.drain < f.base ? "met" : "MISSED");
+		bench_div(&nb[1], f.drain, f.base));
 	pr_info("drain (informative): every entry for a different vCPU (no coalescing, %llu drained), median ns/entry: amd-ga %s, limit %s, upstream-shape baseline %s\n",
 		nd, bench_div(&nb[0], fd.drain, 100),
 		bench_div(&nb[1], fd.limit, 100), bench_div(&nb[2], fd.base, 100));
-	pr_info("drain (informative): every entry for a different vCPU: amd-ga/limit = %s, amd-ga/baseline = %s\n",
-		bench_div(&nb[0], fd.drain, fd.limit),
-		bench_div(&nb[1], fd.drain, fd.base));
+	pr_info("drain (informative): every entry for a different vCPU: amd-ga/limit = %s, amd-ga/baseline = %s (medians of the per-round ratios)\n",
+		bench_div(&nb[0], fd.drain_limit, 100),
+		bench_div(&nb[1], fd.drain_base, 100));
 out_vm:
 	amd_ga_vm_destroy(vm);
 out_env:
