@@ -185,19 +185,22 @@ static struct {
 static int slow_notifier(u32 ga_tag)
 {
 	struct amd_ga_vcpu *rec;
+	bool first;
 
 	atomic_inc(&slow.inflight);
 	WRITE_ONCE(slow.cpu, raw_smp_processor_id());
 	if (READ_ONCE(slow.unregistered))
 		atomic_inc(&slow.after_unregister);
-	atomic_inc(&slow.calls);
+	first = atomic_inc_return(&slow.calls) == 1;
 	/*
 	 * Hold the record across the delay, as a consumer holds it from
 	 * lookup to wake: it must stay valid even if its VM is destroyed
-	 * meanwhile (KASAN reports it otherwise).
+	 * meanwhile (KASAN reports it otherwise). The first call is long:
+	 * the test moves to the other CPU and tears down while it runs,
+	 * and a drain may make no more than one call per vCPU.
 	 */
 	rec = amd_ga_vcpu_lookup(ga_tag);
-	mdelay(1);
+	mdelay(first ? 200 : 1);
 	if (rec && READ_ONCE(rec->ga_tag) != ga_tag)
 		atomic_inc(&slow.bad_record);
 	atomic_dec(&slow.inflight);
