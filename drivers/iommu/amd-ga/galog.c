@@ -28,7 +28,6 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 
 #include "dispatch.h"
 #include "galog.h"
@@ -71,15 +70,14 @@ static u64 amd_ga_galog_wait_slot(u64 *slot)
 }
 
 /*
- * Counts of one pass, summed over a drain and added to the IOMMU's
- * counters once per drain (atomics are not free).
+ * Counts of one drain, added to the IOMMU's counters once at its end
+ * (atomics are not free).
  */
-struct amd_ga_galog_pass {
+struct amd_ga_galog_counts {
 	unsigned int batches;
 	unsigned int max_batch;
 	unsigned int entries;
 	unsigned int wakes;
-	unsigned int coalesced;
 	unsigned int bad_code;
 	unsigned int stale;
 	unsigned int torn;
@@ -87,9 +85,12 @@ struct amd_ga_galog_pass {
 };
 
 static void amd_ga_galog_account(struct amd_ga_iommu *iommu,
-				 const struct amd_ga_galog_pass *p)
+				 const struct amd_ga_galog_counts *p)
 {
 	struct amd_ga_stats *s = &iommu->stats;
+	/* Every other entry was a valid one coalesced into a wake. */
+	unsigned int coalesced = p->entries - p->wakes - p->stale -
+				 p->bad_code - p->torn - p->unclaimed;
 
 	if (!p->batches)
 		return;
@@ -99,8 +100,8 @@ static void amd_ga_galog_account(struct amd_ga_iommu *iommu,
 		atomic64_set(&s->galog_max_batch, p->max_batch);
 	if (p->wakes)
 		atomic64_add(p->wakes, &s->galog_wakes);
-	if (p->coalesced)
-		atomic64_add(p->coalesced, &s->galog_coalesced);
+	if (coalesced)
+		atomic64_add(coalesced, &s->galog_coalesced);
 	if (p->bad_code)
 		atomic64_add(p->bad_code, &s->galog_bad_code);
 	if (p->stale)
@@ -111,23 +112,8 @@ static void amd_ga_galog_account(struct amd_ga_iommu *iommu,
 		atomic64_add(p->unclaimed, &s->galog_unclaimed);
 }
 
-/* Add one pass's counts to its drain's. */
-static void amd_ga_galog_sum(struct amd_ga_galog_pass *d,
-			     const struct amd_ga_galog_pass *p)
-{
-	d->batches++;
-	d->max_batch = max(d->max_batch, p->entries);
-	d->entries += p->entries;
-	d->wakes += p->wakes;
-	d->coalesced += p->coalesced;
-	d->bad_code += p->bad_code;
-	d->stale += p->stale;
-	d->torn += p->torn;
-	d->unclaimed += p->unclaimed;
-}
-
 static void amd_ga_galog_stale(struct amd_ga_galog *gl, u64 e,
-			       struct amd_ga_galog_pass *p)
+			       struct amd_ga_galog_counts *p)
 {
 	p->stale++;
 	pr_info_ratelimited("%s: GA log entry for unknown GATag %#llx (device %#llx) skipped\n",
@@ -137,7 +123,7 @@ static void amd_ga_galog_stale(struct amd_ga_galog *gl, u64 e,
 
 /* Everything but a valid entry with a notifier to call: count and report. */
 static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
-					    struct amd_ga_galog_pass *p)
+					    struct amd_ga_galog_counts *p)
 {
 	u32 code = FIELD_GET(AMD_GA_GALOG_ENT_CODE, e);
 	enum amd_ga_miss_reason why;
@@ -168,7 +154,7 @@ static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
  * reported). Neither is remembered by the filter.
  */
 static noinline void amd_ga_galog_not_woken(struct amd_ga_galog *gl, u64 e,
-					    int ret, struct amd_ga_galog_pass *p)
+					    int ret, struct amd_ga_galog_counts *p)
 {
 	if (ret == -ENODEV && !amd_ga_dispatch_notifier()) {
 		amd_ga_galog_odd_entry(gl, e, p);
@@ -201,7 +187,7 @@ static inline bool amd_ga_galog_entry_ok(u64 e)
  */
 static __always_inline void amd_ga_galog_dispatch(struct amd_ga_galog *gl,
 						  u64 e,
-						  struct amd_ga_galog_pass *p)
+						  struct amd_ga_galog_counts *p)
 {
 	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
 	u64 *free;
@@ -228,7 +214,7 @@ static __always_inline void amd_ga_galog_dispatch(struct amd_ga_galog *gl,
  */
 static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
 					    amd_ga_notifier_fn fn,
-					    struct amd_ga_galog_pass *p)
+					    struct amd_ga_galog_counts *p)
 {
 	u64 e = READ_ONCE(*slot);
 
@@ -255,7 +241,7 @@ static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
  */
 static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
 			      unsigned int n, amd_ga_notifier_fn fn,
-			      struct amd_ga_galog_pass *p)
+			      struct amd_ga_galog_counts *p)
 {
 	struct amd_ga_tag_filter *woken = &gl->woken;
 	u64 stamp = amd_ga_tag_filter_stamp(woken);
@@ -281,17 +267,16 @@ static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
 
 /*
  * One bounded pass: at most @budget entries from the head towards @tail,
- * then one head write. Its counts are added to @d.
+ * then one head write. Its counts are added to @p, the drain's.
  */
 static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
 				      unsigned int budget,
-				      struct amd_ga_galog_pass *d)
+				      struct amd_ga_galog_counts *p)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
-	struct amd_ga_galog_pass p = {};
 	u32 first = gl->head / AMD_GA_GALOG_ENTRY_SIZE;
+	unsigned int n, run, torn = p->torn;
 	amd_ga_notifier_fn fn;
-	unsigned int n, run;
 	u32 head;
 
 	n = ((tail - gl->head) & (AMD_GA_GALOG_BYTES - 1)) /
@@ -304,25 +289,26 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
 	rcu_read_lock();
 	fn = amd_ga_dispatch_notifier();
 	run = min(n, AMD_GA_GALOG_ENTRIES - first);
-	amd_ga_galog_scan(gl, &gl->buf[first], run, fn, &p);
+	amd_ga_galog_scan(gl, &gl->buf[first], run, fn, p);
 	if (n > run)
-		amd_ga_galog_scan(gl, gl->buf, n - run, fn, &p);
+		amd_ga_galog_scan(gl, gl->buf, n - run, fn, p);
 	rcu_read_unlock();
 
-	p.entries = n;
-	p.coalesced = n - p.wakes - p.stale - p.bad_code - p.torn - p.unclaimed;
+	p->batches++;
+	p->max_batch = max(p->max_batch, n);
+	p->entries += n;
 	/* The zeroed slots are in memory before the IOMMU may reuse them. */
 	wmb();
 	head = (gl->head + n * AMD_GA_GALOG_ENTRY_SIZE) & (AMD_GA_GALOG_BYTES - 1);
 	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_HEAD, head);
 	gl->head = head;
 	trace_amd_ga_galog_batch(iommu, n, head, tail);
-	if (p.torn) {
+	torn = p->torn - torn;
+	if (torn) {
 		gl->needs_recovery = true;
 		pr_warn_ratelimited("%s: %u GA log slots between head and tail stayed empty\n",
-				    iommu->name, p.torn);
+				    iommu->name, torn);
 	}
-	amd_ga_galog_sum(d, &p);
 	return n;
 }
 
@@ -352,7 +338,7 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
  */
 static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
 {
-	struct amd_ga_galog_pass d = {};
+	struct amd_ga_galog_counts c = {};
 	unsigned int n = 0;
 	u32 tail;
 
@@ -363,12 +349,12 @@ static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
 	dma_rmb();
 	amd_ga_tag_filter_next_gen(&gl->woken);
 	while (gl->head != tail) {
-		n += amd_ga_galog_pass(gl, tail, READ_ONCE(gl->budget), &d);
+		n += amd_ga_galog_pass(gl, tail, READ_ONCE(gl->budget), &c);
 		/* A guest flooding interrupts must not starve the host. */
 		if (gl->head != tail)
 			cond_resched();
 	}
-	amd_ga_galog_account(gl->iommu, &d);
+	amd_ga_galog_account(gl->iommu, &c);
 	return n;
 }
 
