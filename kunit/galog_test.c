@@ -411,51 +411,62 @@ static void galog_coalesces_across_passes(struct kunit *test)
 	gt_coalesce(test, 4, 8);
 }
 
+/* The tags gt_count_notifier() wakes, and its calls for each. */
+#define GT_SHARED	3
+static u32 gt_shared_tag[GT_SHARED];
+static atomic_t gt_shared_calls[GT_SHARED];
+
+static int gt_count_notifier(u32 ga_tag)
+{
+	unsigned int i;
+
+	for (i = 0; i < GT_SHARED; i++)
+		if (ga_tag == gt_shared_tag[i]) {
+			atomic_inc(&gt_shared_calls[i]);
+			return 0;
+		}
+	return -ENOENT;
+}
+
 /*
- * Two vCPUs whose tags start probing at the same slot of the woken-tags
- * filter (among 100 vCPUs and 1024 slots such a pair nearly always exists;
- * otherwise any two), posted alternately in one drain: the filter keeps
- * both, so each is called once and its second entry is coalesced, and
- * neither is ever taken for the other (tag_filter_test.c covers the
- * filter itself, full probe sequences included).
+ * Three tags that start probing at the same slot of the woken-tags filter,
+ * posted in turn three times in one drain: each is called once and its
+ * later entries are coalesced, and none is taken for another. Tags of
+ * one VM never share a home slot (the multiplicative hash spreads
+ * consecutive keys), so the tags are of VMs chosen for it, woken by a
+ * notifier of the test's own. tag_filter_test.c covers the filter itself.
  */
 static void galog_coalescing_shared_home_slot(struct kunit *test)
 {
-	struct standin_host *h = gt_host(test, 100, 2, true);
+	struct standin_host *h = gt_host(test, 1, 1, false);
 	struct amd_ga_stats *s = &h->env.iommu->stats;
-	unsigned int a, b = 0, j;
-	u32 sa = 0;
+	u32 vm, home, n = 1;
+	unsigned int i, r;
 
-	for (a = 0; a < h->nvcpus; a++) {
-		sa = amd_ga_tag_filter_home(amd_ga_vcpu_ga_tag(h->vcpus[a].rec));
-		for (b = a + 1; b < h->nvcpus; b++)
-			if (amd_ga_tag_filter_home(amd_ga_vcpu_ga_tag(h->vcpus[b].rec)) == sa)
-				break;
-		if (b < h->nvcpus)
-			break;
-	}
-	if (a == h->nvcpus) {
-		a = 0;
-		b = 1;
-	}
-	kunit_info(test, "vCPUs %u and %u, home slots %u and %u\n", a, b,
-		   amd_ga_tag_filter_home(amd_ga_vcpu_ga_tag(h->vcpus[a].rec)),
-		   amd_ga_tag_filter_home(amd_ga_vcpu_ga_tag(h->vcpus[b].rec)));
-	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, GT_SETTLE_MS));
+	gt_shared_tag[0] = AMD_GA_GATAG_MAKE(1, 0);
+	home = amd_ga_tag_filter_home(gt_shared_tag[0]);
+	for (vm = 2; n < GT_SHARED && vm < BIT(16); vm++)
+		if (amd_ga_tag_filter_home(AMD_GA_GATAG_MAKE(vm, 0)) == home)
+			gt_shared_tag[n++] = AMD_GA_GATAG_MAKE(vm, 0);
+	KUNIT_ASSERT_EQ(test, n, GT_SHARED);
+	for (i = 0; i < GT_SHARED; i++)
+		atomic_set(&gt_shared_calls[i], 0);
+	amd_ga_register_ga_log_notifier(gt_count_notifier);
 	mutex_lock(&h->gl->drain_lock);
-	for (j = 0; j < h->nvec; j++) {
-		KUNIT_EXPECT_TRUE(test, standin_post(h, a, j));
-		KUNIT_EXPECT_TRUE(test, standin_post(h, b, j));
-	}
+	for (r = 0; r < 3; r++)
+		for (i = 0; i < GT_SHARED; i++)
+			KUNIT_EXPECT_EQ(test, gt_inject(h, gt_shared_tag[i],
+							AMD_GA_GALOG_CODE_GUEST_NR), 0);
 	mutex_unlock(&h->gl->drain_lock);
-	KUNIT_EXPECT_EQ(test, standin_settle(h, GT_SETTLE_MS), 0U);
 	KUNIT_EXPECT_TRUE(test, standin_galog_drained(h, GT_SETTLE_MS));
-	KUNIT_EXPECT_EQ(test, gt_stat(&h->handled), 4ULL);
-	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 4ULL);
-	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), 2ULL);
-	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_coalesced), 2ULL);
-	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[a].wakes), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[b].wakes), 1);
+	amd_ga_register_ga_log_notifier(NULL);
+	kunit_info(test, "tags %#x %#x %#x, home slot %u\n", gt_shared_tag[0],
+		   gt_shared_tag[1], gt_shared_tag[2], home);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_entries), 9ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_wakes), 3ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&s->galog_coalesced), 6ULL);
+	for (i = 0; i < GT_SHARED; i++)
+		KUNIT_EXPECT_EQ(test, atomic_read(&gt_shared_calls[i]), 1);
 }
 
 struct gt_poster {
