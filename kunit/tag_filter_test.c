@@ -133,6 +133,37 @@ static void tf_home_miss_is_exact(struct kunit *test)
 }
 
 /*
+ * The scan's view of a home slot: free at the start of a generation,
+ * used once any tag of that home is added (the one added there, or the
+ * next ones further along), and free again in the next generation even
+ * though the table still holds the old stamp.
+ */
+static void tf_home_slot_used_is_exact(struct kunit *test)
+{
+	struct amd_ga_tag_filter *f = tf_new(test);
+	u64 stamp = amd_ga_tag_filter_stamp(f), *home;
+	u32 tags[2];
+
+	tf_same_home(23, tags, 2);
+	home = amd_ga_tag_filter_home_slot(f, tags[0]);
+	KUNIT_EXPECT_PTR_EQ(test, home, amd_ga_tag_filter_home_slot(f, tags[1]));
+	KUNIT_EXPECT_EQ(test, amd_ga_tag_filter_slot_used(*home, stamp), 0ULL);
+	/* The scan's first entry of a tag: it takes its free home slot. */
+	amd_ga_tag_filter_add(f, home, tags[0]);
+	KUNIT_EXPECT_EQ(test, amd_ga_tag_filter_slot_used(*home, stamp), 1ULL);
+	KUNIT_EXPECT_EQ(test, amd_ga_tag_filter_slot_miss(*home, stamp, tags[0]), 0ULL);
+	KUNIT_EXPECT_NE(test, amd_ga_tag_filter_slot_miss(*home, stamp, tags[1]), 0ULL);
+	/* Looked up in full, the tag is there and the other one is not. */
+	KUNIT_EXPECT_TRUE(test, tf_seen_else_add(f, tags[0]));
+	KUNIT_EXPECT_FALSE(test, tf_seen_else_add(f, tags[1]));
+	KUNIT_EXPECT_TRUE(test, tf_seen_else_add(f, tags[1]));
+	amd_ga_tag_filter_next_gen(f);
+	stamp = amd_ga_tag_filter_stamp(f);
+	KUNIT_EXPECT_EQ(test, amd_ga_tag_filter_slot_used(*home, stamp), 0ULL);
+	KUNIT_EXPECT_NE(test, amd_ga_tag_filter_slot_miss(*home, stamp, tags[0]), 0ULL);
+}
+
+/*
  * A drain of distinct random tags as long as the GA log (half the
  * filter's slots): every tag added is seen, no tag left out is ever seen.
  */
@@ -168,6 +199,7 @@ static struct kunit_case amd_ga_tag_filter_cases[] = {
 	KUNIT_CASE(tf_find_does_not_add),
 	KUNIT_CASE(tf_generations_forget),
 	KUNIT_CASE(tf_home_miss_is_exact),
+	KUNIT_CASE(tf_home_slot_used_is_exact),
 	KUNIT_CASE(tf_random_pass),
 	{}
 };

@@ -168,33 +168,32 @@ static noinline void amd_ga_galog_not_woken(struct amd_ga_galog *gl, u64 e,
 }
 
 /*
- * A valid entry: event code 1 and a tag inside the layout (VM ID not 0),
- * tested with one branch; a slot not written yet (zero) fails it too.
+ * Non-zero unless @e is a valid entry: event code 1 and a tag inside the
+ * layout (VM ID not 0). A value, so that callers can OR in tests of
+ * their own and branch once; a slot not written yet (zero) fails it too.
  */
-static inline bool amd_ga_galog_entry_ok(u64 e)
+static inline u64 amd_ga_galog_entry_bad(u64 e)
 {
 	u64 bad_code = FIELD_GET(AMD_GA_GALOG_ENT_CODE, e) ^ AMD_GA_GALOG_CODE_GUEST_NR;
 	u64 no_vm = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e) < BIT(AMD_GA_GATAG_VCPU_BITS);
 
-	return !(bad_code | no_vm);
+	return bad_code | no_vm;
 }
 
 /*
- * Hand a valid entry's tag to the notifier unless this drain woke it
- * already, and remember it if the notifier woke its vCPU. The static call
- * names the registered notifier (a direct call, no retpoline); the pass's
- * RCU section covers the call as it covers a call through the pointer.
+ * Hand a valid entry's tag to the notifier and, if it woke the tag's
+ * vCPU, remember the tag in @free (a free slot of the filter; NULL
+ * remembers nothing). The static call names the registered notifier (a
+ * direct call, no retpoline); the pass's RCU section covers the call as
+ * it covers a call through the pointer.
  */
-static __always_inline void amd_ga_galog_dispatch(struct amd_ga_galog *gl,
-						  u64 e,
-						  struct amd_ga_galog_counts *p)
+static __always_inline void amd_ga_galog_wake(struct amd_ga_galog *gl, u64 e,
+					      u64 *free,
+					      struct amd_ga_galog_counts *p)
 {
 	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
-	u64 *free;
 	int ret;
 
-	if (amd_ga_tag_filter_find(&gl->woken, tag, &free))
-		return;
 	ret = static_call(amd_ga_notifier_call)(tag);
 	if (unlikely(ret)) {
 		amd_ga_galog_not_woken(gl, e, ret, p);
@@ -208,24 +207,27 @@ static __always_inline void amd_ga_galog_dispatch(struct amd_ga_galog *gl,
 }
 
 /*
- * The rare slot: still zero (wait for it), or not a valid entry. A slot
- * that stays zero is left alone: zeroing it could overwrite the IOMMU's
- * late write.
+ * Everything the scan's two fast paths leave: a valid entry whose tag
+ * does not have its home slot of the filter to itself (looked up in
+ * full), a slot still zero (wait for it), an entry that is not valid,
+ * or no notifier. A slot that stays zero is left alone: zeroing it could
+ * overwrite the IOMMU's late write.
  */
 static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
 					    amd_ga_notifier_fn fn,
 					    struct amd_ga_galog_counts *p)
 {
-	u64 e = READ_ONCE(*slot);
+	u64 e = READ_ONCE(*slot), *free;
 
 	if (!e)
 		e = amd_ga_galog_wait_slot(slot);
 	if (e)
 		WRITE_ONCE(*slot, 0);
-	if (!amd_ga_galog_entry_ok(e) || !fn)
+	if (amd_ga_galog_entry_bad(e) || !fn)
 		amd_ga_galog_odd_entry(gl, e, p);
-	else
-		amd_ga_galog_dispatch(gl, e, p);
+	else if (!amd_ga_tag_filter_find(&gl->woken,
+					 FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e), &free))
+		amd_ga_galog_wake(gl, e, free, p);
 }
 
 /*
@@ -233,11 +235,15 @@ static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
  * read (so that a slot that reads zero later was not written by the
  * IOMMU). Whatever is not coalesced is counted in @p.
  *
- * The entry a storm is made of (event code 1, its tag woken already by
+ * A storm is made of two kinds of entry, and each is recognised with one
+ * branch: the coalesced entry (event code 1, its tag woken already by
  * this drain and sitting in its home slot of the filter) costs a load, a
- * hash, one compare-and-branch and the zeroing store: no call. Only a tag
- * woken already can be in the filter, so such an entry is valid; every
- * other entry takes the full test.
+ * hash, the home slot's load and the zeroing store; a tag's first entry
+ * of the drain (valid, its home slot free) costs that and the notifier
+ * call, and the tag takes its home slot. Only a tag woken already can be
+ * in the filter, so the first kind is valid. With no notifier registered
+ * the static call returns -ENODEV and the entry is counted unclaimed, as
+ * amd_ga_galog_slow_slot() counts it. Everything else goes there.
  */
 static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
 			      unsigned int n, amd_ga_notifier_fn fn,
@@ -245,23 +251,26 @@ static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
 {
 	struct amd_ga_tag_filter *woken = &gl->woken;
 	u64 stamp = amd_ga_tag_filter_stamp(woken);
-	u64 *stop = slot + n, e;
+	u64 *stop = slot + n, *home, e, h;
+	u32 tag;
 
 	for (; slot != stop; slot++) {
 		e = READ_ONCE(*slot);
-		/* Both tests in one branch. */
+		tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
+		home = amd_ga_tag_filter_home_slot(woken, tag);
+		h = *home;
 		if (likely(!((FIELD_GET(AMD_GA_GALOG_ENT_CODE, e) ^ AMD_GA_GALOG_CODE_GUEST_NR) |
-			     amd_ga_tag_filter_home_miss(woken, stamp,
-							 FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e))))) {
+			     amd_ga_tag_filter_slot_miss(h, stamp, tag)))) {
 			WRITE_ONCE(*slot, 0);
 			continue;
 		}
-		if (likely(fn && amd_ga_galog_entry_ok(e))) {
+		if (likely(!(amd_ga_galog_entry_bad(e) |
+			     amd_ga_tag_filter_slot_used(h, stamp)))) {
 			WRITE_ONCE(*slot, 0);
-			amd_ga_galog_dispatch(gl, e, p);
-		} else {
-			amd_ga_galog_slow_slot(gl, slot, fn, p);
+			amd_ga_galog_wake(gl, e, home, p);
+			continue;
 		}
+		amd_ga_galog_slow_slot(gl, slot, fn, p);
 	}
 }
 

@@ -64,22 +64,58 @@ static inline u64 amd_ga_tag_filter_stamp(const struct amd_ga_tag_filter *f)
 	return (u64)f->gen << 32;
 }
 
+/* The slot a tag's probe sequence starts at, for the scan's fast paths. */
+static inline u64 *amd_ga_tag_filter_home_slot(struct amd_ga_tag_filter *f,
+					       u32 ga_tag)
+{
+	return &f->slot[amd_ga_tag_filter_home(ga_tag)];
+}
+
 /**
- * amd_ga_tag_filter_home_miss() - is a tag not in its home slot (fast path)
+ * amd_ga_tag_filter_slot_miss() - does a slot not hold a tag
+ * @s: the slot's value
+ * @stamp: amd_ga_tag_filter_stamp() of this generation
+ * @ga_tag: the tag
+ *
+ * Return: 0 if @s holds @ga_tag, added in this generation; non-zero
+ * otherwise. A value rather than a bool, so that a caller can OR in
+ * tests of its own and branch once.
+ */
+static inline u64 amd_ga_tag_filter_slot_miss(u64 s, u64 stamp, u32 ga_tag)
+{
+	return s ^ (stamp | ga_tag);
+}
+
+/**
+ * amd_ga_tag_filter_slot_used() - was a slot filled in this generation
+ * @s: the slot's value
+ * @stamp: amd_ga_tag_filter_stamp() of this generation
+ *
+ * Return: 1 if @s was filled in this generation, 0 if it is empty. A tag
+ * whose home slot is empty is not in the filter (a lookup would stop
+ * there), and that slot is where amd_ga_tag_filter_add() puts it.
+ */
+static inline u64 amd_ga_tag_filter_slot_used(u64 s, u64 stamp)
+{
+	return !((s ^ stamp) >> 32);
+}
+
+/**
+ * amd_ga_tag_filter_home_miss() - is a tag not in its home slot
  * @f: the filter
  * @stamp: amd_ga_tag_filter_stamp() of this generation
  * @ga_tag: the tag
  *
  * Return: 0 if @ga_tag was added in this generation and sits in the slot
- * its probe sequence starts at, non-zero otherwise. A value rather than a
- * bool, so that a caller can OR in a test of its own and branch once.
- * Non-zero says nothing: the tag may sit further on, and
- * amd_ga_tag_filter_find() has the full answer.
+ * its probe sequence starts at, non-zero otherwise. Non-zero says
+ * nothing: the tag may sit further on, and amd_ga_tag_filter_find() has
+ * the full answer.
  */
-static inline u64 amd_ga_tag_filter_home_miss(const struct amd_ga_tag_filter *f,
+static inline u64 amd_ga_tag_filter_home_miss(struct amd_ga_tag_filter *f,
 					      u64 stamp, u32 ga_tag)
 {
-	return f->slot[amd_ga_tag_filter_home(ga_tag)] ^ (stamp | ga_tag);
+	return amd_ga_tag_filter_slot_miss(*amd_ga_tag_filter_home_slot(f, ga_tag),
+					   stamp, ga_tag);
 }
 
 /**
