@@ -469,6 +469,38 @@ static void galog_coalescing_shared_home_slot(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, atomic_read(&gt_shared_calls[i]), 1);
 }
 
+/*
+ * The interrupt thread's loop drains for a GAInt and ends on the re-check
+ * that finds Status quiet without reading the tail again (an entry
+ * written after the clear would have set GAInt); a thread that finds
+ * Status quiet from the start (a shared or spurious interrupt) still
+ * drains once. The test runs the loop itself, with GAIntEn off.
+ */
+static void galog_quiet_recheck_skips_drain(struct kunit *test)
+{
+	struct standin_host *h = gt_host(test, 1, 1, false);
+	struct amd_ga_iommu *iommu = h->env.iommu;
+	u32 tag = amd_ga_vcpu_ga_tag(h->vcpus[0].rec);
+	struct amd_ga_model_stats m0, m1;
+
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GAINT_EN, 0);
+	KUNIT_ASSERT_EQ(test, gt_inject(h, tag, AMD_GA_GALOG_CODE_GUEST_NR), 0);
+	KUNIT_ASSERT_TRUE(test, amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
+			  AMD_GA_STATUS_GALOG_INT);
+	amd_ga_model_get_stats(h->env.model, &m0);
+	amd_ga_galog_process(h->gl);
+	amd_ga_model_get_stats(h->env.model, &m1);
+	KUNIT_EXPECT_EQ(test, m1.galog_tail_reads - m0.galog_tail_reads, 1ULL);
+	KUNIT_EXPECT_EQ(test, gt_stat(&iommu->stats.galog_entries), 1ULL);
+
+	KUNIT_ASSERT_EQ(test, gt_inject(h, tag, AMD_GA_GALOG_CODE_GUEST_NR), 0);
+	amd_ga_write(iommu, AMD_GA_MMIO_STATUS, AMD_GA_STATUS_GALOG_INT);
+	amd_ga_galog_process(h->gl);
+	KUNIT_EXPECT_EQ(test, gt_stat(&iommu->stats.galog_entries), 2ULL);
+	KUNIT_EXPECT_EQ(test, h->gl->head,
+			(u32)amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL));
+}
+
 struct gt_poster {
 	struct standin_host *h;
 	unsigned int first;
@@ -526,6 +558,7 @@ static struct kunit_case amd_ga_galog_cases[] = {
 	KUNIT_CASE(galog_enable_without_galogrun),
 	KUNIT_CASE(galog_exactly_once),
 	KUNIT_CASE(galog_bounded_batches),
+	KUNIT_CASE(galog_quiet_recheck_skips_drain),
 	KUNIT_CASE(galog_overflow_restarts),
 	KUNIT_CASE(galog_overflow_storm_lossless),
 	KUNIT_CASE(galog_overflow_storm_detects_losses),

@@ -398,14 +398,16 @@ static void amd_ga_galog_restart(struct amd_ga_galog *gl)
  * @gl: the GA log
  *
  * Clear GAInt and GALOverflow, drain, restart and recover after an
- * overflow, and repeat until Status shows neither bit: an entry written
- * after the clear sets GAInt again and is picked up by the next round.
+ * overflow, and repeat while Status shows either bit: an entry written
+ * after the clear sets GAInt again and is picked up by the next round,
+ * and a quiet re-check ends the loop without another drain.
  *
  * Context: process context; takes @gl->drain_lock.
  */
 void amd_ga_galog_process(struct amd_ga_galog *gl)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
+	bool first = true;
 	u64 pend;
 
 	mutex_lock(&gl->drain_lock);
@@ -414,7 +416,15 @@ void amd_ga_galog_process(struct amd_ga_galog *gl)
 		       (AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW);
 		if (pend)
 			amd_ga_write(iommu, AMD_GA_MMIO_STATUS, pend);
-		amd_ga_galog_drain_all(gl);
+		/*
+		 * A quiet re-check ends the loop without a drain: the last
+		 * drain read the tail after the last clear, and an entry
+		 * written since would have set GAInt again. The first round
+		 * drains even when quiet (a shared or spurious interrupt).
+		 */
+		if (pend || first)
+			amd_ga_galog_drain_all(gl);
+		first = false;
 		if (pend & AMD_GA_STATUS_GALOG_OVERFLOW) {
 			trace_amd_ga_galog_overflow(iommu, pend, gl->head,
 						    amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL));

@@ -271,6 +271,8 @@ static u64 model_read(struct amd_ga_iommu *iommu, u32 off)
 		return ~0ULL;
 	raw_spin_lock_irqsave(&m->lock, flags);
 	val = REG(m, off);
+	if (off == AMD_GA_MMIO_GALOG_TAIL)
+		m->stats.galog_tail_reads++;
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 	return val;
 }

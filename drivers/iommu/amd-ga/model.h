@@ -70,6 +70,7 @@ struct amd_ga_model_ops {
  * @results: device interrupts by outcome
  * @ga_irqs: GA interrupts raised
  * @galog_entries: GA log entries written
+ * @galog_tail_reads: reads of the GA Log Tail register
  * @cmds: commands processed
  * @inv_irt: INVALIDATE_INTERRUPT_TABLE commands
  * @inv_dte: INVALIDATE_DEVTAB_ENTRY commands
@@ -82,6 +83,7 @@ struct amd_ga_model_stats {
 	u64 results[AMD_GA_MODEL_NR_RESULTS];
 	u64 ga_irqs;
 	u64 galog_entries;
+	u64 galog_tail_reads;
 	u64 cmds;
 	u64 inv_irt;
 	u64 inv_dte;
