@@ -175,11 +175,20 @@ static const char *bench_div(struct bench_num *n, u64 a, u64 b)
 #define BENCH_BLOCKS		5
 #define BENCH_BLOCK_GAP_MS	300
 
+/* The first round of block @k; block BENCH_BLOCKS ends the rounds. */
+static unsigned int bench_block_first(unsigned int k)
+{
+	return k * rounds / BENCH_BLOCKS;
+}
+
 /* Round @r starts a new block (not the first): pause before it. */
 static void bench_block_gap(unsigned int r)
 {
-	if (r && !(r % DIV_ROUND_UP(rounds, BENCH_BLOCKS)))
-		msleep(BENCH_BLOCK_GAP_MS);
+	unsigned int k;
+
+	for (k = 1; k < BENCH_BLOCKS; k++)
+		if (r == bench_block_first(k))
+			msleep(BENCH_BLOCK_GAP_MS);
 }
 
 /*
@@ -233,8 +242,8 @@ static void bench_drain_run(struct amd_ga_modelenv *e, const u32 *tags,
 		q_base[r] = s_drain[r] * 100 / max(s_base[r], 1ULL);
 	}
 	for (k = 0; k < BENCH_BLOCKS; k++) {
-		first = k * DIV_ROUND_UP(rounds, BENCH_BLOCKS);
-		n = min(DIV_ROUND_UP(rounds, BENCH_BLOCKS), rounds - first);
+		first = bench_block_first(k);
+		n = bench_block_first(k + 1) - first;
 		b_limit[k] = bench_median(q_limit + first, n);
 		b_base[k] = bench_median(q_base + first, n);
 	}
