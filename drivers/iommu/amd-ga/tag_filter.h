@@ -101,24 +101,6 @@ static inline u64 amd_ga_tag_filter_slot_used(u64 s, u64 stamp)
 }
 
 /**
- * amd_ga_tag_filter_home_miss() - is a tag not in its home slot
- * @f: the filter
- * @stamp: amd_ga_tag_filter_stamp() of this generation
- * @ga_tag: the tag
- *
- * Return: 0 if @ga_tag was added in this generation and sits in the slot
- * its probe sequence starts at, non-zero otherwise. Non-zero says
- * nothing: the tag may sit further on, and amd_ga_tag_filter_find() has
- * the full answer.
- */
-static inline u64 amd_ga_tag_filter_home_miss(struct amd_ga_tag_filter *f,
-					      u64 stamp, u32 ga_tag)
-{
-	return amd_ga_tag_filter_slot_miss(*amd_ga_tag_filter_home_slot(f, ga_tag),
-					   stamp, ga_tag);
-}
-
-/**
  * amd_ga_tag_filter_find() - look a tag up in this generation
  * @f: the filter
  * @ga_tag: the tag
@@ -130,7 +112,7 @@ static inline u64 amd_ga_tag_filter_home_miss(struct amd_ga_tag_filter *f,
 static inline bool amd_ga_tag_filter_find(struct amd_ga_tag_filter *f,
 					  u32 ga_tag, u64 **free)
 {
-	u64 want = amd_ga_tag_filter_stamp(f) | ga_tag;
+	u64 stamp = amd_ga_tag_filter_stamp(f), want = stamp | ga_tag;
 	u32 i = amd_ga_tag_filter_home(ga_tag);
 	unsigned int n;
 	u64 s;
@@ -141,7 +123,7 @@ static inline bool amd_ga_tag_filter_find(struct amd_ga_tag_filter *f,
 			*free = NULL;
 			return true;
 		}
-		if (s >> 32 != f->gen) {
+		if (!amd_ga_tag_filter_slot_used(s, stamp)) {
 			*free = &f->slot[i];
 			return false;
 		}
@@ -162,7 +144,7 @@ static inline void amd_ga_tag_filter_add(struct amd_ga_tag_filter *f,
 					 u64 *free, u32 ga_tag)
 {
 	if (free)
-		*free = (u64)f->gen << 32 | ga_tag;
+		*free = amd_ga_tag_filter_stamp(f) | ga_tag;
 }
 
 #endif /* AMD_GA_TAG_FILTER_H */
