@@ -6,18 +6,17 @@
 # package is downloaded with apt-get (never installed), its boot/ files
 # are unpacked into the cache, and the result is reused on later runs.
 #
-# usage: scripts/fetch-debian-kernel.sh [ABI]    e.g. 6.1.0-56-amd64
+# usage: scripts/fetch-debian-kernel.sh [ABI]    (default: the installed 6.1 headers)
 # env:   KDIR (headers tree whose ABI to match), AMD_GA_CACHE
 # prints the path of the vmlinuz on stdout; progress goes to stderr.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# The ABI ("6.1.0-56-amd64") of the headers the modules are built against.
+# The ABI (release-amd64) of the headers the modules are built against.
 headers_abi() {
 	local d=${KDIR:-}
 
-	[ -n "$d" ] || d=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null |
-			   sort -V | tail -n 1)
+	[ -n "$d" ] || d=$(debian_61_kdir)
 	[ -n "$d" ] || die "no linux-headers-6.1.*-amd64 installed: run 'make deps'"
 	d=$(readlink -f "$d")
 	basename "$d" | sed 's/^linux-headers-//'
@@ -26,7 +25,7 @@ headers_abi() {
 abi=${1:-$(headers_abi)}
 case $abi in
 *-amd64) ;;
-*) die "unexpected kernel ABI '$abi' (want e.g. 6.1.0-56-amd64)" ;;
+*) die "unexpected kernel ABI '$abi' (want <release>-amd64, as the installed headers name it)" ;;
 esac
 
 # Same version as the headers package when it is known: the modules'

@@ -32,7 +32,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-KDIR=${KVM_AMD_KDIR:-/usr/src/linux-headers-6.1.0-56-amd64}
+KDIR=${KVM_AMD_KDIR:-$(debian_61_kdir)}
 WORK=${KVM_AMD_WORK:-$AMD_GA_CACHE/kvm-amd}
 COCCI=$AMD_GA_ROOT/scripts/kvm-amd
 JOBS=${JOBS:-2}
@@ -52,8 +52,8 @@ NEW_SYMS="amd_ga_update_ga amd_ga_activate_guest_mode
 amd_ga_deactivate_guest_mode amd_ga_register_ga_log_notifier
 amd_ga_irq_set_vcpu_affinity amd_ga_irq_posting_available"
 
-if [ ! -f "$KDIR/Module.symvers" ]; then
-	fail "kvm-amd-build (no headers at $KDIR: run 'make deps')"
+if [ -z "$KDIR" ] || [ ! -f "$KDIR/Module.symvers" ]; then
+	fail "kvm-amd-build (no Debian 6.1 headers${KDIR:+ at $KDIR}: run 'make deps')"
 	finish
 fi
 if ! command -v spatch > /dev/null; then

@@ -16,6 +16,12 @@ default_kdir() {
 	ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1
 }
 
+# The newest installed Debian 6.1 amd64 headers tree (empty if none). Its
+# ABI moves with every security update: never name one in a script.
+debian_61_kdir() {
+	ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1
+}
+
 # Extract linux-source-6.1 once into the cache.
 ensure_ksrc_61() {
 	[ -f "$KSRC_61/Makefile" ] && return 0

@@ -11,7 +11,7 @@ guest_kdir() {
 	local d
 
 	for d in "${GUEST_KDIR:-}" "${KDIR:-}" \
-		 "$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)"; do
+		 "$(debian_61_kdir)"; do
 		[ -n "$d" ] && [ -f "$d/Makefile" ] || continue
 		case $(basename "$(readlink -f "$d")") in
 		linux-headers-6.1.*-amd64) echo "$d"; return 0 ;;
