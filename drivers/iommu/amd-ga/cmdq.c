@@ -19,6 +19,7 @@
 
 #include "cmdq.h"
 #include "iommu.h"
+#include "log.h"
 
 /**
  * amd_ga_cmd_make_completion_wait() - build a COMPLETION_WAIT with a store
@@ -240,8 +241,10 @@ timeout:
 		return 0;
 
 	atomic64_inc(&iommu->stats.cmd_wait_timeouts);
-	pr_err_ratelimited("%s: COMPLETION_WAIT %llu not done after %u us (last stored %llu)\n",
-			   iommu->name, seq, q->timeout_us, READ_ONCE(*q->sem));
+	/* IRTE writers wait here under their raw locks. */
+	amd_ga_err_ratelimited("%s: COMPLETION_WAIT %llu not done after %u us (last stored %llu)\n",
+			       iommu->name, seq, q->timeout_us,
+			       READ_ONCE(*q->sem));
 	return -ETIMEDOUT;
 }
 
@@ -296,9 +299,10 @@ int amd_ga_cmdq_submit(struct amd_ga_iommu *iommu,
 			break;
 		raw_spin_unlock_irqrestore(&q->lock, flags);
 		if (amd_ga_cmdq_expired(deadline)) {
-			pr_err_ratelimited("%s: command buffer still full after %u us (head %#x, tail %#x): the IOMMU is not processing commands\n",
-					   iommu->name, q->timeout_us,
-					   READ_ONCE(q->head), READ_ONCE(q->tail));
+			amd_ga_err_ratelimited("%s: command buffer still full after %u us (head %#x, tail %#x): the IOMMU is not processing commands\n",
+					       iommu->name, q->timeout_us,
+					       READ_ONCE(q->head),
+					       READ_ONCE(q->tail));
 			return -ETIMEDOUT;
 		}
 		udelay(1);

@@ -24,6 +24,7 @@
 #include "devtab.h"
 #include "iommu.h"
 #include "irt.h"
+#include "log.h"
 #include "trace.h"
 
 static size_t amd_ga_irt_bytes(bool ga)
@@ -442,8 +443,8 @@ static int amd_ga_irte_store(struct amd_ga_irt *irt, unsigned int index,
 	old->lo = READ_ONCE(slot->lo);
 	old->hi = READ_ONCE(slot->hi);
 	if (!amd_ga_cmpxchg16b(&slot->lo, old->lo, old->hi, new->lo, new->hi)) {
-		pr_err_ratelimited("%s: IRTE %u changed under the table lock; not written\n",
-				   irt->iommu->name, index);
+		amd_ga_err_ratelimited("%s: IRTE %u changed under the table lock; not written\n",
+				       irt->iommu->name, index);
 		return -EBUSY;
 	}
 	atomic64_inc(&irt->iommu->stats.irte_writes);

@@ -29,6 +29,7 @@
 
 #include "dispatch.h"
 #include "gatag.h"
+#include "log.h"
 #include "posted.h"
 #include "vapic.h"
 
@@ -238,8 +239,8 @@ void amd_ga_posted_store_slow(struct amd_ga_posted *p,
 			AMD_GA_IRTE_LO_DEST_LO;
 	struct amd_ga_irte cur, new;
 
-	pr_warn_ratelimited("IRTE %u changed behind the posted IRTE's lock\n",
-			    p->ref.index);
+	amd_ga_warn_ratelimited("IRTE %u changed behind the posted IRTE's lock\n",
+				p->ref.index);
 	do {
 		cur.lo = READ_ONCE(p->slot->lo);
 		cur.hi = READ_ONCE(p->slot->hi);
