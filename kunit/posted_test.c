@@ -526,7 +526,8 @@ static void pt_hot_path_no_commands(struct kunit *test)
 	cmds = penv_commands(&c->env);
 	for (round = 0; round < 50; round++) {
 		apic = round % 2 ? 0x10000 + round : round;
-		KUNIT_ASSERT_EQ(test, amd_ga_vcpu_load(v, apic), 0);
+		/* Ends the last round's blocking; a load would not. */
+		KUNIT_ASSERT_EQ(test, amd_ga_vcpu_unblocking(v, apic), 0);
 		pt_expect_state(test, pi, 64, true, false, apic);
 		KUNIT_ASSERT_EQ(test, amd_ga_vcpu_put(v), 0);
 		pt_expect_state(test, pi, 64, false, false, apic);
@@ -618,7 +619,10 @@ static void pt_move_between_vcpus(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, amd_ga_vcpu_load(c->vcpu[0], 4), 0);
 	KUNIT_EXPECT_EQ(test, penv_read(pi).lo, before.lo);
 	KUNIT_EXPECT_EQ(test, penv_read(pi).hi, before.hi);
+	/* vCPU 1 blocks: a load leaves it blocking, unblocking runs it. */
 	KUNIT_ASSERT_EQ(test, amd_ga_vcpu_load(c->vcpu[1], 5), 0);
+	pt_expect_state(test, pi, 1, false, true, 8);
+	KUNIT_ASSERT_EQ(test, amd_ga_vcpu_unblocking(c->vcpu[1], 5), 0);
 	pt_expect_state(test, pi, 1, true, false, 5);
 
 	KUNIT_ASSERT_EQ(test, amd_ga_vcpu_detach_irte(c->vcpu[1], pi->p), 0);

@@ -2,16 +2,20 @@
 /*
  * Stand-in vCPU host for the GA log tests (see standin.h).
  */
+#include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/stdarg.h>
 #include <linux/amd-ga.h>
 
 #include "atomic128.h"
+#include "iommu.h"
 #include "standin.h"
 #include "vapic.h"
 
@@ -42,6 +46,66 @@ static void standin_doorbell(void *ctx, u32 dest)
 static const struct amd_ga_model_ops standin_model_ops = {
 	.doorbell = standin_doorbell,
 };
+
+/*
+ * A helper gave up waiting: say what was lost, in the running case's log
+ * (none in a kthread of the test's own) and, the first time, in @h->lost
+ * for the caller's failure message. The caller's check is the failure.
+ */
+static __printf(2, 3) void standin_report(struct standin_host *h,
+					  const char *fmt, ...)
+{
+	struct kunit *test = current->kunit_test;
+	char buf[sizeof(h->lost)];
+	va_list args;
+
+	va_start(args, fmt);
+	vscnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	if (!atomic_xchg(&h->lost_claimed, 1))
+		strscpy(h->lost, buf, sizeof(h->lost));
+	if (test)
+		kunit_info(test, "%s\n", buf);
+	else
+		pr_warn("amd-ga standin: %s\n", buf);
+}
+
+static const char *standin_state(struct standin_vcpu *sv)
+{
+	if (!sv->rec)
+		return "destroyed";
+	switch (READ_ONCE(sv->rec->state)) {
+	case AMD_GA_VCPU_STOPPED:
+		return "stopped";
+	case AMD_GA_VCPU_RUNNING:
+		return "running";
+	case AMD_GA_VCPU_BLOCKED:
+		return "blocked";
+	}
+	return "?";
+}
+
+static u32 standin_tag(struct standin_vcpu *sv)
+{
+	return sv->rec ? amd_ga_vcpu_ga_tag(sv->rec) : 0;
+}
+
+/*
+ * Vector STANDIN_VEC_BASE + @j of vCPU @sv was not consumed @ms after
+ * @since (its post, or the start of a wait); @left are pending in all.
+ */
+static void standin_report_vector(struct standin_vcpu *sv, unsigned int j,
+				  const char *since, unsigned int ms,
+				  unsigned int left)
+{
+	standin_report(sv->host,
+		       "lost wakeup: vCPU %u (GATag %#x) vector %u still pending %u ms after %s (%u pending; vCPU %s, its task %s, %d notifier calls)",
+		       sv->idx, standin_tag(sv), STANDIN_VEC_BASE + j, ms,
+		       since, left,
+		       standin_state(sv),
+		       sv->task && task_is_running(sv->task) ? "running" : "asleep",
+		       atomic_read(&sv->wakes));
+}
 
 /* Point every IRTE of @sv at a running (this CPU) or blocking vCPU. */
 static void standin_irtes(struct standin_vcpu *sv, bool running)
@@ -123,32 +187,54 @@ bool standin_post(struct standin_host *h, unsigned int v, unsigned int j)
 
 	if (amd_ga_vapic_irr_test(sv->page, STANDIN_VEC_BASE + j))
 		return false;
+	/* Before the IRR bit: whoever sees the bit sees when it was posted. */
+	WRITE_ONCE(sv->posted_at[j], jiffies);
 	amd_ga_model_raise(h->env.model, sv->idx, j);
 	atomic64_inc(&h->posted);
 	return true;
 }
 
-/*
- * Post @n interrupts to random vectors of vCPUs @first..@first + @count - 1,
- * retrying later where the vector is still pending. A vector that stays
- * pending is a lost wake-up: give up after @timeout_ms, so that the test
- * fails on the count instead of spinning forever.
+/**
+ * standin_post_random() - post to random vectors of a range of vCPUs
+ * @h: the host
+ * @first: first vCPU
+ * @count: number of vCPUs
+ * @n: interrupts to post
+ * @timeout_ms: how long a posted vector may stay pending
+ *
+ * Posts @n interrupts to random vectors of vCPUs @first..@first + @count - 1,
+ * skipping a vector that is still pending for another one. A vector found
+ * still pending @timeout_ms after its post is a lost wakeup: it is
+ * reported (vCPU, GATag, vector, in the case's log and @h->lost) and
+ * posting stops there, so that the caller fails on the count at once.
+ * Without a loss every post is consumed within @timeout_ms, so the call
+ * ends.
+ *
  * Return: the number posted.
  */
 unsigned int standin_post_random(struct standin_host *h, unsigned int first,
 				 unsigned int count, unsigned int n,
 				 unsigned int timeout_ms)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(timeout_ms);
+	unsigned long lost = msecs_to_jiffies(timeout_ms), at;
 	unsigned int done = 0, v, j;
 
-	while (done < n && time_before(jiffies, end)) {
+	while (done < n) {
 		v = first + get_random_u32() % count;
 		j = get_random_u32() % h->nvec;
-		if (standin_post(h, v, j))
+		if (standin_post(h, v, j)) {
 			done++;
-		else
-			cond_resched();
+			continue;
+		}
+		at = READ_ONCE(h->vcpus[v].posted_at[j]);
+		if (time_after(jiffies, at + lost) &&
+		    amd_ga_vapic_irr_test(h->vcpus[v].page, STANDIN_VEC_BASE + j)) {
+			standin_report_vector(&h->vcpus[v], j, "its post",
+					      jiffies_to_msecs(jiffies - at),
+					      standin_pending(h));
+			break;
+		}
+		cond_resched();
 	}
 	return done;
 }
@@ -165,50 +251,126 @@ unsigned int standin_pending(struct standin_host *h)
 	return n;
 }
 
-/* Wait until every posted vector is consumed; return what is left. */
+/**
+ * standin_settle() - wait until every posted vector is consumed
+ * @h: the host
+ * @timeout_ms: the bound; a vector still pending then is a lost wakeup
+ *
+ * The first vector left is reported (vCPU, GATag, vector, in the case's
+ * log and @h->lost); the caller's check of the count is the failure.
+ *
+ * Return: the number of vectors still pending.
+ */
 unsigned int standin_settle(struct standin_host *h, unsigned int timeout_ms)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(timeout_ms);
-	unsigned int left;
+	unsigned int left, v, j;
 
 	while ((left = standin_pending(h)) && time_before(jiffies, end))
 		usleep_range(200, 400);
+	if (!left)
+		return 0;
+	for (v = 0; v < h->nvcpus; v++)
+		for (j = 0; j < h->nvec; j++)
+			if (amd_ga_vapic_irr_test(h->vcpus[v].page,
+						  STANDIN_VEC_BASE + j)) {
+				standin_report_vector(&h->vcpus[v], j,
+						      "the wait for it began",
+						      timeout_ms, left);
+				return left;
+			}
 	return left;
 }
 
-/* Wait until every vCPU is blocked (asleep or about to sleep). */
+/**
+ * standin_wait_blocked() - wait until every vCPU is blocked
+ * @h: the host
+ * @timeout_ms: the bound; the first vCPU not blocked then is reported
+ *
+ * Blocked: its record says so and its task sleeps (or is about to).
+ *
+ * Return: true if every vCPU got there within @timeout_ms.
+ */
 bool standin_wait_blocked(struct standin_host *h, unsigned int timeout_ms)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(timeout_ms);
+	struct standin_vcpu *sv;
 	unsigned int v;
 
-	for (v = 0; v < h->nvcpus; v++)
-		while (!READ_ONCE(h->vcpus[v].rec->blocked) ||
-		       task_is_running(h->vcpus[v].task)) {
-			if (time_after(jiffies, end))
+	for (v = 0; v < h->nvcpus; v++) {
+		sv = &h->vcpus[v];
+		while (READ_ONCE(sv->rec->state) != AMD_GA_VCPU_BLOCKED ||
+		       task_is_running(sv->task)) {
+			if (time_after(jiffies, end)) {
+				standin_report(h,
+					       "vCPU %u (GATag %#x) not blocked within %u ms (vCPU %s, its task %s)",
+					       v, standin_tag(sv), timeout_ms,
+					       standin_state(sv),
+					       task_is_running(sv->task) ?
+					       "running" : "asleep");
 				return false;
+			}
 			usleep_range(100, 200);
 		}
+	}
 	return true;
 }
 
-/*
- * Wait until the GA interrupt thread has consumed everything up to the
- * tail and Status shows neither GAInt nor GALOverflow.
+/**
+ * standin_galog_drained() - wait until the GA log is drained
+ * @h: the host
+ * @timeout_ms: the bound; what is left then is reported
+ *
+ * Waits on the drain itself, not on the registers alone: under the drain
+ * lock (only tried, so that a drain that never ends fails the bound
+ * rather than hanging the case) no drain, IRQ thread or direct, is
+ * between its tail read and the accounting at its end. Drained means,
+ * under that lock: the driver's head equals the Tail register, read
+ * after every entry the caller had written, so a drain that started
+ * after the last of them consumed it, called the notifier for it and
+ * counted it; the Head register says the same (the IOMMU reuses slots
+ * by it); and Status shows neither GAInt nor GALOverflow, so no
+ * interrupt round (drain, restart, recovery) is still to come. Head ==
+ * Tail in the registers is not enough: a pass that wrote the Head
+ * register before it had read its entries would look drained while it
+ * still scans them.
+ *
+ * Context: process context, may sleep; with the drain lock held it can
+ * only time out.
+ * Return: true if drained within @timeout_ms (or no GA log is enabled).
  */
 bool standin_galog_drained(struct standin_host *h, unsigned int timeout_ms)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(timeout_ms);
 	struct amd_ga_iommu *iommu = h->env.iommu;
+	u32 mask = AMD_GA_GALOG_PTR & (AMD_GA_GALOG_BYTES - 1);
+	struct amd_ga_galog *gl;
+	u32 head = 0, hw_head = 0, tail = 0;
+	u64 status = 0;
 
-	while (time_before(jiffies, end)) {
-		if (amd_ga_read(iommu, AMD_GA_MMIO_GALOG_HEAD) ==
-		    amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) &&
-		    !(amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
-		      (AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW)))
+	for (;;) {
+		gl = READ_ONCE(iommu->galog);
+		if (!gl)
 			return true;
+		/* A drain runs: not drained. A drain that never ends: bounded. */
+		if (mutex_trylock(&gl->drain_lock)) {
+			tail = amd_ga_read(iommu, AMD_GA_MMIO_GALOG_TAIL) & mask;
+			hw_head = amd_ga_read(iommu, AMD_GA_MMIO_GALOG_HEAD) & mask;
+			status = amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
+				 (AMD_GA_STATUS_GALOG_INT |
+				  AMD_GA_STATUS_GALOG_OVERFLOW);
+			head = gl->head;
+			mutex_unlock(&gl->drain_lock);
+			if (head == tail && hw_head == head && !status)
+				return true;
+		}
+		if (time_after(jiffies, end))
+			break;
 		usleep_range(200, 400);
 	}
+	standin_report(h,
+		       "GA log not drained within %u ms: driver head %#x, Head register %#x, Tail %#x, Status GAInt|GALOverflow %#llx",
+		       timeout_ms, head, hw_head, tail, status);
 	return false;
 }
 
@@ -316,8 +478,10 @@ void standin_exit(struct standin_host *h)
 				amd_ga_vcpu_del_irte(sv->rec, &sv->irte[j]);
 	}
 	amd_ga_modelenv_exit(&h->env);
-	if (!IS_ERR_OR_NULL(h->vm))
-		amd_ga_vm_destroy(h->vm);
+	/* The records outlive the VM: each is destroyed on its own. */
+	for (v = 0; h->vcpus && v < h->nvcpus; v++)
+		amd_ga_vcpu_destroy(h->vcpus[v].rec);
+	amd_ga_vm_destroy(h->vm);
 	/* Records may still be read by a late notifier until this returns. */
 	synchronize_rcu();
 	for (v = 0; h->vcpus && v < h->nvcpus; v++)

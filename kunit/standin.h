@@ -30,6 +30,7 @@ struct standin_host;
  * @idx: vCPU index; also its device ID (one device per vCPU)
  * @irte: one guest-mode IRTE per vector, IRT index = vector - base
  * @wakes: notifier calls for this vCPU
+ * @posted_at: jiffies of the last standin_post() of each vector
  * @stopped: its kthread was stopped (the task reference is kept)
  */
 struct standin_vcpu {
@@ -40,6 +41,7 @@ struct standin_vcpu {
 	unsigned int idx;
 	struct amd_ga_vcpu_irte irte[STANDIN_MAX_VEC];
 	atomic_t wakes;
+	unsigned long posted_at[STANDIN_MAX_VEC];
 	bool stopped;
 };
 
@@ -56,6 +58,10 @@ struct standin_vcpu {
  * @doorbells: doorbells rung by the model
  * @notified: notifier calls that woke a vCPU
  * @unknown: notifier calls for unknown tags
+ * @lost_claimed: @lost is written (by the first helper that gave up)
+ * @lost: what the first helper that gave up waiting saw: the vCPU (index
+ *	and GATag) and the vector of a lost wakeup, or what was not drained;
+ *	"" while none did. Also printed to the running case's log.
  */
 struct standin_host {
 	struct amd_ga_modelenv env;
@@ -69,6 +75,8 @@ struct standin_host {
 	atomic64_t doorbells;
 	atomic64_t notified;
 	atomic64_t unknown;
+	atomic_t lost_claimed;
+	char lost[192];
 };
 
 int standin_notifier(u32 ga_tag);
@@ -85,5 +93,12 @@ bool standin_wait_blocked(struct standin_host *h, unsigned int timeout_ms);
 bool standin_galog_drained(struct standin_host *h, unsigned int timeout_ms);
 void standin_kick_all(struct standin_host *h);
 void standin_stop_vcpu(struct standin_host *h, unsigned int v);
+
+/* After losses a case expected: the next helper that gives up fills @lost. */
+static inline void standin_forget_lost(struct standin_host *h)
+{
+	h->lost[0] = '\0';
+	atomic_set(&h->lost_claimed, 0);
+}
 
 #endif /* AMD_GA_KUNIT_STANDIN_H */

@@ -251,6 +251,17 @@ static void vh_run(struct vh_vcpu *v)
 	WRITE_ONCE(h->running[cpu], NULL);
 }
 
+/*
+ * kvm_vcpu_block() ends with avic_vcpu_unblocking() on the pCPU its task
+ * runs on; only that ends blocking (a load in the window does not).
+ */
+static void vh_unblock(struct vh_vcpu *v)
+{
+	preempt_disable();
+	amd_ga_vcpu_unblocking(v->rec, VH_APIC(smp_processor_id()));
+	preempt_enable();
+}
+
 /* kvm_vcpu_block(): IRTEs to blocking, then the IRR check, then sleep. */
 static void vh_block(struct vh_vcpu *v)
 {
@@ -264,6 +275,7 @@ static void vh_block(struct vh_vcpu *v)
 	set_current_state(TASK_INTERRUPTIBLE);
 	if (vh_pending(v)) {
 		__set_current_state(TASK_RUNNING);
+		vh_unblock(v);
 		vh_consume(v, VH_WINDOW);
 		return;
 	}
@@ -271,6 +283,7 @@ static void vh_block(struct vh_vcpu *v)
 		schedule();
 	__set_current_state(TASK_RUNNING);
 	atomic64_inc(&h->blocks);
+	vh_unblock(v);
 	vh_consume(v, VH_WAKE);
 }
 

@@ -84,7 +84,11 @@ int amd_ga_activate_guest_mode(void *data, int cpu, bool ga_log_intr);
 int amd_ga_deactivate_guest_mode(void *data);
 int amd_ga_update_ga(void *data, int cpu, bool ga_log_intr);
 
-/* Per vCPU: its list of posted IRTEs and the load/put/blocking hot path. */
+/*
+ * Per vCPU: its list of posted IRTEs and the run-state hot path. Load,
+ * put, blocking and unblocking may come in any order; blocking lasts
+ * until unblocking, whatever load or put comes between (posted_vcpu.c).
+ */
 int amd_ga_vcpu_attach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
 			    u32 vector);
 int amd_ga_vcpu_detach_irte(struct amd_ga_vcpu *vcpu,
@@ -92,5 +96,6 @@ int amd_ga_vcpu_detach_irte(struct amd_ga_vcpu *vcpu,
 int amd_ga_vcpu_load(struct amd_ga_vcpu *vcpu, u32 apic_id);
 int amd_ga_vcpu_put(struct amd_ga_vcpu *vcpu);
 int amd_ga_vcpu_blocking(struct amd_ga_vcpu *vcpu);
+int amd_ga_vcpu_unblocking(struct amd_ga_vcpu *vcpu, u32 apic_id);
 
 #endif /* _LINUX_AMD_GA_H */

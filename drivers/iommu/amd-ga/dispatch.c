@@ -292,7 +292,7 @@ static void amd_ga_vcpu_remove(struct amd_ga_vcpu *vcpu)
 		WRITE_ONCE(irte->vcpu, NULL);
 	}
 	vcpu->nr_irtes = 0;
-	vcpu->blocked = false;
+	vcpu->state = AMD_GA_VCPU_STOPPED;
 	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
 	call_rcu(&vcpu->rcu, amd_ga_vcpu_free_rcu);
 }

@@ -306,6 +306,7 @@ struct amd_ga_posted *amd_ga_posted_create(const struct amd_ga_irte_ref *ref,
 	raw_spin_lock_init(&p->lock);
 	INIT_LIST_HEAD(&p->vnode.node);
 	p->vnode.data = p;
+	p->vnode.posted = p;
 	p->ref = *ref;
 	p->slot = (struct amd_ga_irte *)ref->table->entries + ref->index;
 	p->xt = ref->table->xt;

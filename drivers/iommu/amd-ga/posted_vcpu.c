@@ -10,11 +10,24 @@
  * while an IRTE is on a vCPU's list, that lock serialises every store to
  * it, and whoever changes its route or its list holds both.
  *
- * Semantics are v6.17's: load sets IsRun = 1 and Destination and clears
- * GALogIntr; put clears IsRun and GALogIntr (a preempted vCPU never gets
- * GA log interrupts); blocking clears IsRun and sets GALogIntr before the
+ * The run-state calls form a state machine (enum amd_ga_vcpu_state) that
+ * loses no wakeup whatever order they come in:
+ *
+ *   call               STOPPED        RUNNING(a)     BLOCKED
+ *   load(b)            RUNNING(b)     RUNNING(b)     BLOCKED (no-op)
+ *   put                STOPPED        STOPPED        BLOCKED (no-op)
+ *   blocking           BLOCKED        BLOCKED        BLOCKED
+ *   unblocking(b)      RUNNING(b)     RUNNING(b)     RUNNING(b)
+ *
+ * RUNNING: IsRun = 1, Destination = a, GALogIntr = 0. STOPPED: IsRun = 0,
+ * GALogIntr = 0 (a preempted vCPU gets no GA log interrupts, v6.17's
+ * semantics). BLOCKED: IsRun = 0, GALogIntr = 1, entered before the
  * caller re-checks its IRR, so an interrupt arriving after that check
- * produces a GA log entry and a wake-up.
+ * produces a GA log entry and a wake-up. Only unblocking leaves BLOCKED:
+ * KVM still calls put from its preempt notifier when the blocking task
+ * schedules out, and load then put again if that task is preempted in
+ * its block window; were either to clear GALogIntr, the next device
+ * interrupt would only set the IRR of a sleeping vCPU.
  */
 #include <linux/amd-ga.h>
 #include <linux/errno.h>
@@ -49,8 +62,9 @@ static int amd_ga_vcpu_write_route(struct amd_ga_vcpu *vcpu,
 				   struct amd_ga_posted *p)
 {
 	lockdep_assert_held(&vcpu->lock);
-	return amd_ga_posted_write_guest(p, vcpu->running, vcpu->apic_id,
-					 vcpu->blocked);
+	return amd_ga_posted_write_guest(p, vcpu->state == AMD_GA_VCPU_RUNNING,
+					 vcpu->apic_id,
+					 vcpu->state == AMD_GA_VCPU_BLOCKED);
 }
 
 /* Does the entry as stored carry @route? */
@@ -93,7 +107,8 @@ static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
 					vector, vcpu->ga_tag, &route);
 	if (ret)
 		return ret;
-	if (vcpu->running && !p->xt && vcpu->apic_id > AMD_GA_DEST8_MAX)
+	if (vcpu->state == AMD_GA_VCPU_RUNNING && !p->xt &&
+	    vcpu->apic_id > AMD_GA_DEST8_MAX)
 		return -ERANGE;
 
 	*old = p->route;
@@ -271,13 +286,57 @@ void amd_ga_posted_vcpu_release(struct amd_ga_vcpu *vcpu)
 }
 EXPORT_SYMBOL_GPL(amd_ga_posted_vcpu_release);
 
+/*
+ * Write the state's run fields into every posted IRTE on the list: one
+ * cmpxchg16b each, no command. Entries added with amd_ga_vcpu_add_irte()
+ * are their owner's to write.
+ */
+static int amd_ga_vcpu_store_state(struct amd_ga_vcpu *vcpu)
+{
+	bool run = vcpu->state == AMD_GA_VCPU_RUNNING;
+	bool log = vcpu->state == AMD_GA_VCPU_BLOCKED;
+	u32 dest = run ? vcpu->apic_id : AMD_GA_POSTED_DEST_KEEP;
+	struct amd_ga_vcpu_irte *n;
+	struct amd_ga_posted *p;
+	int ret = 0;
+
+	lockdep_assert_held(&vcpu->lock);
+	list_for_each_entry(n, &vcpu->irtes, node) {
+		p = n->posted;
+		if (unlikely(!p))
+			continue;
+		if (unlikely(run && dest > AMD_GA_DEST8_MAX && !p->xt)) {
+			/* The doorbell cannot reach it: fall back to the GA log. */
+			amd_ga_posted_store_run(p, false,
+						AMD_GA_POSTED_DEST_KEEP, true);
+			ret = -ERANGE;
+			continue;
+		}
+		amd_ga_posted_store_run(p, run, dest, log);
+	}
+	return ret;
+}
+
+/* RUNNING on @apic_id, from any state. */
+static int amd_ga_vcpu_run_on(struct amd_ga_vcpu *vcpu, u32 apic_id)
+{
+	lockdep_assert_held(&vcpu->lock);
+	vcpu->state = AMD_GA_VCPU_RUNNING;
+	vcpu->apic_id = apic_id;
+	return amd_ga_vcpu_store_state(vcpu);
+}
+
 /**
  * amd_ga_vcpu_load() - the vCPU runs on a pCPU
  * @vcpu: the vCPU record
  * @apic_id: host physical APIC ID of the pCPU
  *
  * Every attached IRTE: IsRun = 1, Destination = @apic_id, GALogIntr = 0;
- * one cmpxchg16b each, no command queue traffic. Also ends blocking.
+ * one cmpxchg16b each, no command queue traffic. A blocking vCPU stays
+ * blocking and nothing is written: KVM loads the vCPU when its task is
+ * scheduled in inside the block window, and only
+ * amd_ga_vcpu_unblocking() ends that window (see the state table in
+ * posted_vcpu.c).
  *
  * Context: any but hard interrupt context, typically the scheduler's
  * sched-in path with preemption or interrupts off. Takes @vcpu->lock
@@ -290,56 +349,37 @@ EXPORT_SYMBOL_GPL(amd_ga_posted_vcpu_release);
  */
 int amd_ga_vcpu_load(struct amd_ga_vcpu *vcpu, u32 apic_id)
 {
-	struct amd_ga_vcpu_irte *n;
-	struct amd_ga_posted *p;
 	int ret = 0;
 
 	raw_spin_lock(&vcpu->lock);
-	vcpu->running = true;
-	vcpu->blocked = false;
-	vcpu->apic_id = apic_id;
-	list_for_each_entry(n, &vcpu->irtes, node) {
-		p = container_of(n, struct amd_ga_posted, vnode);
-		if (unlikely(apic_id > AMD_GA_DEST8_MAX && !p->xt)) {
-			amd_ga_posted_store_run(p, false,
-						AMD_GA_POSTED_DEST_KEEP, true);
-			ret = -ERANGE;
-			continue;
-		}
-		amd_ga_posted_store_run(p, true, apic_id, false);
-	}
+	if (vcpu->state != AMD_GA_VCPU_BLOCKED)
+		ret = amd_ga_vcpu_run_on(vcpu, apic_id);
 	raw_spin_unlock(&vcpu->lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(amd_ga_vcpu_load);
 
-static void amd_ga_vcpu_stop(struct amd_ga_vcpu *vcpu, bool blocking)
-{
-	struct amd_ga_vcpu_irte *n;
-
-	raw_spin_lock(&vcpu->lock);
-	vcpu->running = false;
-	vcpu->blocked = blocking;
-	list_for_each_entry(n, &vcpu->irtes, node)
-		amd_ga_posted_store_run(container_of(n, struct amd_ga_posted, vnode),
-					false, AMD_GA_POSTED_DEST_KEEP, blocking);
-	raw_spin_unlock(&vcpu->lock);
-}
-
 /**
  * amd_ga_vcpu_put() - the vCPU stops running (preempted, exits to user space)
  * @vcpu: the vCPU record
  *
- * Every attached IRTE: IsRun = 0, GALogIntr = 0, Destination kept. An
- * interrupt now only sets the IRR; the next load picks it up. No GA log
- * interrupt for a vCPU that was merely preempted.
+ * A running vCPU stops: every attached IRTE gets IsRun = 0,
+ * GALogIntr = 0, Destination kept. An interrupt now only sets the IRR;
+ * the next load picks it up. No GA log interrupt for a vCPU that was
+ * merely preempted. A blocking vCPU stays blocking (its GA log
+ * interrupts are what wakes it) and a stopped one stopped.
  *
  * Context: any but hard interrupt context; takes @vcpu->lock (raw) only.
  * Return: 0.
  */
 int amd_ga_vcpu_put(struct amd_ga_vcpu *vcpu)
 {
-	amd_ga_vcpu_stop(vcpu, false);
+	raw_spin_lock(&vcpu->lock);
+	if (vcpu->state == AMD_GA_VCPU_RUNNING) {
+		vcpu->state = AMD_GA_VCPU_STOPPED;
+		amd_ga_vcpu_store_state(vcpu);
+	}
+	raw_spin_unlock(&vcpu->lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(amd_ga_vcpu_put);
@@ -348,20 +388,49 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_put);
  * amd_ga_vcpu_blocking() - the vCPU is about to sleep until an interrupt
  * @vcpu: the vCPU record
  *
- * Every attached IRTE: IsRun = 0, GALogIntr = 1; the vCPU is marked
- * blocked for lossless GA log recovery. Call it BEFORE the final check of
- * the IRR: it returns with a full barrier, so either that check sees an
- * interrupt posted meanwhile or the IOMMU, reading the IRTE after setting
- * the IRR bit, writes a GA log entry whose notifier wakes the vCPU.
+ * Every attached IRTE: IsRun = 0, GALogIntr = 1; the vCPU is blocking
+ * (lossless GA log recovery re-checks it) until amd_ga_vcpu_unblocking(),
+ * whatever load or put comes in between. Call it BEFORE the final check
+ * of the IRR: it returns with a full barrier, so either that check sees
+ * an interrupt posted meanwhile or the IOMMU, reading the IRTE after
+ * setting the IRR bit, writes a GA log entry whose notifier wakes the
+ * vCPU.
  *
  * Context: any but hard interrupt context; takes @vcpu->lock (raw) only.
  * Return: 0.
  */
 int amd_ga_vcpu_blocking(struct amd_ga_vcpu *vcpu)
 {
-	amd_ga_vcpu_stop(vcpu, true);
-	/* The IRTE stores and @blocked before the caller's IRR check. */
+	raw_spin_lock(&vcpu->lock);
+	vcpu->state = AMD_GA_VCPU_BLOCKED;
+	amd_ga_vcpu_store_state(vcpu);
+	raw_spin_unlock(&vcpu->lock);
+	/* The IRTE stores and the state before the caller's IRR check. */
 	smp_mb();
 	return 0;
 }
 EXPORT_SYMBOL_GPL(amd_ga_vcpu_blocking);
+
+/**
+ * amd_ga_vcpu_unblocking() - the vCPU's block window ends; it runs
+ * @vcpu: the vCPU record
+ * @apic_id: host physical APIC ID of the pCPU its task runs on now
+ *
+ * Ends blocking and loads the vCPU on @apic_id, as amd_ga_vcpu_load()
+ * does for a vCPU that is not blocking. KVM calls it (avic_vcpu_unblocking)
+ * on the pCPU where the vCPU's task woke, possibly another one than where
+ * it blocked.
+ *
+ * Context: as amd_ga_vcpu_load().
+ * Return: as amd_ga_vcpu_load().
+ */
+int amd_ga_vcpu_unblocking(struct amd_ga_vcpu *vcpu, u32 apic_id)
+{
+	int ret;
+
+	raw_spin_lock(&vcpu->lock);
+	ret = amd_ga_vcpu_run_on(vcpu, apic_id);
+	raw_spin_unlock(&vcpu->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(amd_ga_vcpu_unblocking);

@@ -32,22 +32,35 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_set_backing);
  * @vcpu: the vCPU
  * @blocked: true when it is about to sleep
  *
- * Call with @blocked = true after the IRTEs say IsRun = 0, GALogIntr = 1
- * and before the final IRR check: the full barrier at the end orders the
- * flag before that check, so a GA log recovery pass either sees the vCPU
- * blocked or the vCPU sees the vector.
+ * For a vCPU whose IRTEs their owner writes itself (amd_ga_vcpu_add_irte()):
+ * call it with @blocked = true after those IRTEs say IsRun = 0,
+ * GALogIntr = 1 and before the final IRR check; the full barrier at the
+ * end orders the state before that check, so a GA log recovery pass
+ * either sees the vCPU blocked or the vCPU sees the vector. A vCPU with
+ * posted IRTEs attached follows amd_ga_vcpu_blocking() and
+ * amd_ga_vcpu_unblocking() instead, which write the IRTEs and the state
+ * together: here it is refused, since the state would no longer say what
+ * its IRTEs carry.
  *
  * Context: any; takes @vcpu->lock.
+ * Return: 0, or -EBUSY if posted IRTEs are attached to @vcpu.
  */
-void amd_ga_vcpu_set_blocked(struct amd_ga_vcpu *vcpu, bool blocked)
+int amd_ga_vcpu_set_blocked(struct amd_ga_vcpu *vcpu, bool blocked)
 {
+	struct amd_ga_vcpu_irte *irte;
 	unsigned long flags;
+	int ret = 0;
 
 	raw_spin_lock_irqsave(&vcpu->lock, flags);
-	vcpu->blocked = blocked;
+	list_for_each_entry(irte, &vcpu->irtes, node)
+		if (irte->posted)
+			ret = -EBUSY;
+	if (!ret)
+		vcpu->state = blocked ? AMD_GA_VCPU_BLOCKED : AMD_GA_VCPU_STOPPED;
 	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
-	/* Order @blocked before the caller's IRR check (see above). */
+	/* Order the state before the caller's IRR check (see above). */
 	smp_mb();
+	return ret;
 }
 EXPORT_SYMBOL_GPL(amd_ga_vcpu_set_blocked);
 
@@ -58,7 +71,8 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_set_blocked);
  * @vector: its guest vector
  *
  * Context: any; takes @vcpu->lock.
- * Return: 0, or -EBUSY if @irte is already on a vCPU's list.
+ * Return: 0, or -EBUSY if @irte is already on a vCPU's list; -EINVAL for
+ * the node of a posted IRTE (amd_ga_vcpu_attach_irte() adds those).
  */
 int amd_ga_vcpu_add_irte(struct amd_ga_vcpu *vcpu,
 			 struct amd_ga_vcpu_irte *irte, u8 vector)
@@ -66,6 +80,8 @@ int amd_ga_vcpu_add_irte(struct amd_ga_vcpu *vcpu,
 	unsigned long flags;
 	int ret = 0;
 
+	if (irte->posted)
+		return -EINVAL;
 	raw_spin_lock_irqsave(&vcpu->lock, flags);
 	if (READ_ONCE(irte->vcpu)) {
 		ret = -EBUSY;
@@ -86,7 +102,8 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_add_irte);
  * @irte: an entry on @vcpu's list
  *
  * Context: any; takes @vcpu->lock.
- * Return: 0, or -ENOENT if @irte is not on @vcpu's list.
+ * Return: 0, or -ENOENT if @irte is not on @vcpu's list; -EINVAL for the
+ * node of a posted IRTE (amd_ga_vcpu_detach_irte() removes those).
  */
 int amd_ga_vcpu_del_irte(struct amd_ga_vcpu *vcpu,
 			 struct amd_ga_vcpu_irte *irte)
@@ -94,6 +111,8 @@ int amd_ga_vcpu_del_irte(struct amd_ga_vcpu *vcpu,
 	unsigned long flags;
 	int ret = 0;
 
+	if (irte->posted)
+		return -EINVAL;
 	raw_spin_lock_irqsave(&vcpu->lock, flags);
 	if (irte->vcpu != vcpu) {
 		ret = -ENOENT;
@@ -144,7 +163,8 @@ bool amd_ga_vcpu_needs_wake(struct amd_ga_vcpu *vcpu)
 	bool ret;
 
 	raw_spin_lock_irqsave(&vcpu->lock, flags);
-	ret = vcpu->blocked && amd_ga_vcpu_irr_pending_locked(vcpu);
+	ret = vcpu->state == AMD_GA_VCPU_BLOCKED &&
+	      amd_ga_vcpu_irr_pending_locked(vcpu);
 	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
 	return ret;
 }

@@ -15,6 +15,8 @@
 struct amd_ga_vm;
 struct amd_ga_vcpu;
 
+struct amd_ga_posted;
+
 /**
  * struct amd_ga_vcpu_irte - a guest-mode IRTE that posts to a vCPU
  * @node: entry in &amd_ga_vcpu.irtes; protected by &amd_ga_vcpu.lock
@@ -22,6 +24,10 @@ struct amd_ga_vcpu;
  *	protected by that vCPU's lock
  * @vector: the guest vector the IRTE sets in the backing page IRR
  * @data: owner's data (the IRTE reference of the IRT store)
+ * @posted: the posted IRTE this entry is embedded in, whose run-state
+ *	fields the vCPU's load/put/blocking calls write; NULL for an entry
+ *	added with amd_ga_vcpu_add_irte(), whose owner writes the IRTE
+ *	itself and which only lossless recovery reads. Immutable.
  *
  * The owner embeds or allocates this and keeps it alive while it is on a
  * list.
@@ -31,6 +37,29 @@ struct amd_ga_vcpu_irte {
 	struct amd_ga_vcpu *vcpu;
 	u8 vector;
 	void *data;
+	struct amd_ga_posted *posted;
+};
+
+/**
+ * enum amd_ga_vcpu_state - where a vCPU is in its run/block protocol
+ * @AMD_GA_VCPU_STOPPED: not running and not blocking (never loaded, put
+ *	after it ran, preempted): IsRun = 0, GALogIntr = 0. An interrupt
+ *	only sets the IRR; the vCPU is runnable and sees it when it next
+ *	enters the guest.
+ * @AMD_GA_VCPU_RUNNING: runs on &amd_ga_vcpu.apic_id: IsRun = 1,
+ *	Destination = that APIC ID, GALogIntr = 0. An interrupt rings the
+ *	doorbell.
+ * @AMD_GA_VCPU_BLOCKED: blocking, from amd_ga_vcpu_blocking() until
+ *	amd_ga_vcpu_unblocking(): IsRun = 0, GALogIntr = 1. An interrupt
+ *	writes a GA log entry, and lossless recovery re-checks the vCPU if
+ *	one is dropped. Load and put leave this state alone: KVM calls them
+ *	from its preempt notifiers while the vCPU's task schedules out to
+ *	sleep, or is preempted inside its block window.
+ */
+enum amd_ga_vcpu_state {
+	AMD_GA_VCPU_STOPPED,
+	AMD_GA_VCPU_RUNNING,
+	AMD_GA_VCPU_BLOCKED,
 };
 
 /**
@@ -39,15 +68,16 @@ struct amd_ga_vcpu_irte {
  * @idx: vCPU index inside the VM; immutable
  * @ga_tag: GATag of the vCPU (VM ID and @idx); immutable
  * @priv: the hypervisor's vCPU (struct kvm_vcpu for kvm_amd); immutable
- * @lock: protects @running, @apic_id, @blocked, @backing and @irtes. A
- *	raw spinlock: vCPU load/put/blocking run in scheduler paths with
- *	preemption or interrupts off, also on PREEMPT_RT. Never taken in hard
- *	interrupt context, so the hot path need not save the interrupt
- *	state. Nothing sleeps under it.
- * @running: the vCPU runs on @apic_id: its IRTEs have IsRun = 1
+ * @lock: protects @state, @apic_id, @backing and @irtes. A raw spinlock:
+ *	vCPU load/put/blocking run in scheduler paths with preemption or
+ *	interrupts off, also on PREEMPT_RT. Never taken in hard interrupt
+ *	context, so the hot path need not save the interrupt state. Nothing
+ *	sleeps under it.
+ * @state: the run/block state every posted IRTE on @irtes carries (see
+ *	&enum amd_ga_vcpu_state); written only by load, put, blocking and
+ *	unblocking (posted_vcpu.c), or by amd_ga_vcpu_set_blocked() for a
+ *	vCPU without posted IRTEs
  * @apic_id: host physical APIC ID of the pCPU it runs or last ran on
- * @blocked: the vCPU is blocking: its IRTEs have IsRun = 0 and
- *	GALogIntr = 1 and it re-checks its IRR before sleeping
  * @backing: kernel address of the vAPIC backing page, or NULL
  * @irtes: guest-mode IRTEs posting to this vCPU (&amd_ga_vcpu_irte.node)
  * @nr_irtes: number of entries on @irtes
@@ -63,9 +93,8 @@ struct amd_ga_vcpu {
 	void *priv;
 
 	raw_spinlock_t lock;
-	bool running;
+	enum amd_ga_vcpu_state state;
 	u32 apic_id;
-	bool blocked;
 	void *backing;
 	struct list_head irtes;
 	unsigned int nr_irtes;
@@ -74,7 +103,7 @@ struct amd_ga_vcpu {
 };
 
 void amd_ga_vcpu_set_backing(struct amd_ga_vcpu *vcpu, void *page);
-void amd_ga_vcpu_set_blocked(struct amd_ga_vcpu *vcpu, bool blocked);
+int amd_ga_vcpu_set_blocked(struct amd_ga_vcpu *vcpu, bool blocked);
 int amd_ga_vcpu_add_irte(struct amd_ga_vcpu *vcpu,
 			 struct amd_ga_vcpu_irte *irte, u8 vector);
 int amd_ga_vcpu_del_irte(struct amd_ga_vcpu *vcpu,
