@@ -738,11 +738,14 @@ static void pt_route_change_wakes_old_vcpu(struct kunit *test)
 	/* No interrupt left behind: nobody is woken. */
 	KUNIT_ASSERT_EQ(test, amd_ga_vcpu_attach_irte(c->vcpu[0], pi->p, 0x72), 0);
 	KUNIT_ASSERT_EQ(test, amd_ga_vcpu_attach_irte(c->vcpu[1], pi->p, 0x72), 0);
+	/* Kicks are deferred: wait for them before counting. */
+	amd_ga_posted_kick_flush();
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->notified[0]), n0);
 
 	/* vCPU 1's page holds the vector when the IRTE moves to vCPU 0. */
 	amd_ga_vapic_irr_set(c->page[1], 0x72);
 	KUNIT_ASSERT_EQ(test, amd_ga_vcpu_attach_irte(c->vcpu[0], pi->p, 0x72), 0);
+	amd_ga_posted_kick_flush();
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->notified[1]), n1 + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->notified[0]), n0);
 	KUNIT_EXPECT_TRUE(test, amd_ga_vapic_irr_test_and_clear(c->page[1], 0x72));
@@ -750,6 +753,7 @@ static void pt_route_change_wakes_old_vcpu(struct kunit *test)
 	/* Detach: the same for the vCPU it leaves. */
 	amd_ga_vapic_irr_set(c->page[0], 0x72);
 	KUNIT_ASSERT_EQ(test, amd_ga_vcpu_detach_irte(c->vcpu[0], pi->p), 0);
+	amd_ga_posted_kick_flush();
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->notified[0]), n0 + 1);
 	KUNIT_EXPECT_TRUE(test, amd_ga_vapic_irr_test_and_clear(c->page[0], 0x72));
 
@@ -758,9 +762,11 @@ static void pt_route_change_wakes_old_vcpu(struct kunit *test)
 	amd_ga_vapic_irr_set(c->page[2], 0x90);
 	req = pt_pi(c, 3, 0x90, -1, true);
 	KUNIT_ASSERT_EQ(test, amd_ga_irq_set_vcpu_affinity(pt_host_irq(q), &req), 0);
+	amd_ga_posted_kick_flush();
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->notified[2]), n2 + 1);
 	amd_ga_vapic_irr_set(c->page[3], 0x90);
 	KUNIT_ASSERT_EQ(test, amd_ga_irq_set_vcpu_affinity(pt_host_irq(q), NULL), 0);
+	amd_ga_posted_kick_flush();
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->notified[3]), 1);
 	amd_ga_vapic_irr_test_and_clear(c->page[2], 0x90);
 	amd_ga_vapic_irr_test_and_clear(c->page[3], 0x90);

@@ -26,6 +26,7 @@
 
 #include "dispatch.h"
 #include "gatag.h"
+#include "posted.h"
 #include "vcpu.h"
 
 /**
@@ -94,6 +95,12 @@ static DEFINE_MUTEX(amd_ga_notifier_lock);
  */
 int amd_ga_register_ga_log_notifier(int (*notifier)(u32 ga_tag))
 {
+	/*
+	 * Route-change kicks queued before an unregistration reach the
+	 * notifier they were meant for, not the next one or none.
+	 */
+	if (!notifier)
+		amd_ga_posted_kick_flush();
 	mutex_lock(&amd_ga_notifier_lock);
 	WRITE_ONCE(amd_ga_notifier, notifier);
 	static_call_update(amd_ga_notifier_call,

@@ -11,7 +11,9 @@
  * new one the doorbell or GA log entry. After every route change the old
  * page's IRR is therefore checked and the old vCPU woken through the GA
  * log notifier if the vector is pending: a spurious wake-up is harmless,
- * a lost one is not.
+ * a lost one is not. That wake-up (the kick) is deferred to a work item:
+ * the route-change entry points may be called under the hypervisor's raw
+ * spinlocks, and its notifier takes locks that sleep on PREEMPT_RT.
  */
 #define pr_fmt(fmt) "amd-ga: " fmt
 
@@ -25,6 +27,7 @@
 #include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "dispatch.h"
@@ -200,18 +203,127 @@ bool amd_ga_posted_route_pending(const struct amd_ga_posted_route *route)
 	return amd_ga_vapic_irr_test(route->vapic, route->vector);
 }
 
-/**
- * amd_ga_posted_kick() - wake the vCPU of a GATag through the notifier
- * @ga_tag: the tag
+/*
+ * Route-change kicks wait here for the kick work to hand them to the
+ * notifier: the route-change entry points run under the hypervisor's raw
+ * spinlocks (v6.17's svm->ir_list_lock, raw from v6.18), and KVM's
+ * notifier takes a spinlock_t, which sleeps on PREEMPT_RT.
  *
- * Context: process context, no raw spinlock held: the notifier is the
- * hypervisor's and may take its own (sleeping on PREEMPT_RT) locks.
+ * The set holds distinct tags, so several kicks of one vCPU before the
+ * work runs are delivered once, after the last of them (one wake-up makes
+ * the vCPU re-check its whole IRR). It is static: allocating (even
+ * GFP_ATOMIC) under a raw spinlock is not allowed on PREEMPT_RT, so an
+ * allocation failure cannot lose a kick either. It fills only if the work
+ * is starved while AMD_GA_KICK_MAX different vCPUs are left an interrupt
+ * by route changes; see amd_ga_posted_kick() for what happens then.
+ * @amd_ga_kick_lock (raw, irqsave: kicks come with interrupts on or off)
+ * protects @amd_ga_kick_tags and @amd_ga_kick_nr. A scan of the set under
+ * it costs the number of kicks pending, almost always none or one.
+ */
+#define AMD_GA_KICK_MAX		1024
+#define AMD_GA_KICK_BATCH	32
+
+static DEFINE_RAW_SPINLOCK(amd_ga_kick_lock);
+static u32 amd_ga_kick_tags[AMD_GA_KICK_MAX];
+static unsigned int amd_ga_kick_nr;
+
+/*
+ * The kick work: batches of tags off the set, each batch handed to the
+ * notifier under rcu_read_lock() as the GA log drain does, until the set
+ * is empty. A kworker is process context, where the notifier also runs
+ * from the GA log IRQ thread: lockdep's wait-type check accepts the
+ * spinlock_t it takes, on PREEMPT_RT as without it.
+ */
+static void amd_ga_posted_kick_work(struct work_struct *work)
+{
+	u32 batch[AMD_GA_KICK_BATCH];
+	unsigned long flags;
+	unsigned int i, n;
+
+	do {
+		raw_spin_lock_irqsave(&amd_ga_kick_lock, flags);
+		n = min_t(unsigned int, amd_ga_kick_nr, AMD_GA_KICK_BATCH);
+		amd_ga_kick_nr -= n;
+		memcpy(batch, &amd_ga_kick_tags[amd_ga_kick_nr],
+		       n * sizeof(*batch));
+		raw_spin_unlock_irqrestore(&amd_ga_kick_lock, flags);
+
+		rcu_read_lock();
+		for (i = 0; i < n; i++)
+			amd_ga_dispatch_tag(batch[i]);
+		rcu_read_unlock();
+		cond_resched();
+	} while (n);
+}
+
+static DECLARE_WORK(amd_ga_kick_work, amd_ga_posted_kick_work);
+
+/**
+ * amd_ga_posted_kick() - wake the vCPU of a GATag through the notifier, later
+ * @ga_tag: the tag of the route an interrupt may have been left in
+ *
+ * Records @ga_tag and queues the kick work, which hands it to the GA log
+ * notifier from process context. If the set of pending tags is full (the
+ * work starved for long), the tag is handed to the notifier right here,
+ * as before the kick was deferred, with a warning: a lost wake-up is
+ * worse than a lock nested wrongly on PREEMPT_RT.
+ *
+ * Context: any but NMI, including under raw spinlocks with interrupts
+ * off; does not sleep.
  */
 void amd_ga_posted_kick(u32 ga_tag)
 {
+	unsigned long flags;
+	bool queued = true;
+	unsigned int i;
+
+	/* amd_ga_dispatch_tag() would refuse it; no vCPU carries it. */
+	if (!amd_ga_gatag_in_layout(ga_tag))
+		return;
+	raw_spin_lock_irqsave(&amd_ga_kick_lock, flags);
+	for (i = 0; i < amd_ga_kick_nr; i++)
+		if (amd_ga_kick_tags[i] == ga_tag)
+			break;
+	if (i == amd_ga_kick_nr) {
+		if (amd_ga_kick_nr < AMD_GA_KICK_MAX)
+			amd_ga_kick_tags[amd_ga_kick_nr++] = ga_tag;
+		else
+			queued = false;
+	}
+	raw_spin_unlock_irqrestore(&amd_ga_kick_lock, flags);
+	/*
+	 * Also for a tag already in the set: the work that will take it off
+	 * is pending or running and loops until the set is empty, so this
+	 * only costs a test of its PENDING bit.
+	 */
+	if (queued) {
+		queue_work(system_highpri_wq, &amd_ga_kick_work);
+		return;
+	}
+	amd_ga_warn_ratelimited("%u route-change kicks pending: waking GATag %#x synchronously\n",
+				AMD_GA_KICK_MAX, ga_tag);
 	rcu_read_lock();
 	amd_ga_dispatch_tag(ga_tag);
 	rcu_read_unlock();
+}
+
+/**
+ * amd_ga_posted_kick_flush() - deliver every route-change kick queued so far
+ *
+ * Description: Returns when every tag whose amd_ga_posted_kick() returned
+ * before this call has been handed to the notifier registered at that
+ * point (or found none registered), and the kick work is idle. Unregistering
+ * the GA log notifier calls it first, so that no kick reaches a notifier
+ * after amd_ga_register_ga_log_notifier(NULL) returned and none queued
+ * before is lost to it; amd_ga_posted_exit() calls it so that the work
+ * never runs after the module is gone.
+ *
+ * Context: process context, may sleep; not from the notifier (the kick
+ * work would wait for itself).
+ */
+void amd_ga_posted_kick_flush(void)
+{
+	flush_work(&amd_ga_kick_work);
 }
 
 /* The hot path's tracepoint, called only while it is enabled. */
@@ -412,6 +524,8 @@ void amd_ga_posted_exit(void)
 {
 	struct amd_ga_posted *p, *tmp;
 
+	/* No route-change kick may run once the module text is gone. */
+	amd_ga_posted_kick_flush();
 	/* Frees queued by amd_ga_posted_destroy() run first. */
 	rcu_barrier();
 	mutex_lock(&amd_ga_posted_mutex);
@@ -511,8 +625,10 @@ EXPORT_SYMBOL_GPL(amd_ga_irq_get_posted);
  * woken when its IRR shows the vector pending afterwards (an interrupt may
  * have landed there while the IOMMU still cached the old route).
  *
- * Context: process context, not under a raw spinlock (see
- * amd_ga_posted_kick()); does not sleep otherwise.
+ * Context: any but NMI, also under raw spinlocks with interrupts off
+ * (v6.17's kvm_amd holds svm->ir_list_lock, raw from v6.18); waits
+ * (bounded) for the invalidation. The old route's vCPU is woken later,
+ * from a workqueue (see amd_ga_posted_kick()).
  * Return: 0; -ENODEV if amd-ga does not remap @host_irq (then
  * @pi->is_guest_mode is cleared, so the caller keeps nothing); -EBUSY if
  * the IRTE is attached to an amd-ga vCPU record; -EINVAL or -ERANGE for a

@@ -132,6 +132,7 @@ int amd_ga_posted_write_guest(struct amd_ga_posted *p, bool is_run, u32 dest,
 int amd_ga_posted_write_host(struct amd_ga_posted *p);
 bool amd_ga_posted_route_pending(const struct amd_ga_posted_route *route);
 void amd_ga_posted_kick(u32 ga_tag);
+void amd_ga_posted_kick_flush(void);
 void amd_ga_posted_store_slow(struct amd_ga_posted *p,
 			      const struct amd_ga_irte *want);
 void amd_ga_posted_trace_store(const struct amd_ga_posted *p,

@@ -155,8 +155,17 @@ static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
  * route's vCPU is woken if an interrupt was left in its IRR during the
  * move (see posted.c).
  *
- * Context: process context, no raw spinlock held (it may call the GA log
- * notifier); waits (bounded) for the IRTE invalidation.
+ * Context: any but hard interrupt context, also under raw spinlocks with
+ * interrupts off (the old route's vCPU is woken later, from a workqueue:
+ * see amd_ga_posted_kick()); waits (bounded) for the IRTE invalidation.
+ *
+ * The return value and the list agree: once the entry is stored, @p is
+ * attached to @vcpu and the call returns 0, even if the invalidation that
+ * follows the store timed out (the command queue reports that; until an
+ * invalidation completes the IOMMU may still use its cached copy of the
+ * old route). An IRTE may move away from a vCPU of a destroyed VM, but
+ * none may be attached to it.
+ *
  * Return: 0; -EINVAL for a bad @p or @vcpu, no backing page, or a GATag
  * with VM field 0; -ERANGE for a vector above 255 or a pCPU the table
  * cannot hold; -EEXIST if @p is attached to @vcpu with @vector already;
@@ -220,8 +229,9 @@ static int amd_ga_vcpu_unpost(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
  * The IRTE goes back to the host's remapped route and leaves @vcpu's
  * list; @vcpu is woken if an interrupt was left in its IRR meanwhile.
  *
- * Context: process context, no raw spinlock held; waits (bounded) for the
- * IRTE invalidation.
+ * Context: any but hard interrupt context, also under raw spinlocks with
+ * interrupts off (the wake-up is deferred: see amd_ga_posted_kick());
+ * waits (bounded) for the IRTE invalidation.
  * Return: 0; -EINVAL for a bad @p or @vcpu; -ENOENT if @p is not attached
  * to @vcpu (detached already, say); -ENODEV if the owner destroyed @p;
  * the IRT store's error (the IRTE is detached all the same).
