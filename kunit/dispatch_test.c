@@ -57,6 +57,10 @@ static void dispatch_lookup(struct kunit *test)
 	rcu_read_lock();
 	KUNIT_EXPECT_NULL(test, amd_ga_vcpu_lookup(i));
 	rcu_read_unlock();
+	/* The records outlive their VM until each is destroyed. */
+	for (i = 0; i < 8; i++)
+		if (i != 3)
+			amd_ga_vcpu_destroy(v[i]);
 }
 
 static void dispatch_bad_input(struct kunit *test)
@@ -79,6 +83,9 @@ static void dispatch_bad_input(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, amd_ga_vcpu_lookup(amd_ga_vcpu_ga_tag(v)), v);
 	rcu_read_unlock();
 	amd_ga_vm_destroy(vm);
+	/* A VM kept by a vCPU record takes no new vCPU once destroyed. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(amd_ga_vcpu_create(vm, 0, NULL)), -ESRCH);
+	amd_ga_vcpu_destroy(v);
 	amd_ga_vm_destroy(NULL);
 	amd_ga_vcpu_destroy(ERR_PTR(-EINVAL));
 }
@@ -146,6 +153,8 @@ static void dispatch_vcpu_irtes(struct kunit *test)
 
 	amd_ga_vcpu_del_irte(v1, &a);
 	amd_ga_vcpu_del_irte(v0, &b);
+	amd_ga_vcpu_destroy(v0);
+	amd_ga_vcpu_destroy(v1);
 	amd_ga_vm_destroy(vm);
 	synchronize_rcu();
 	free_page((unsigned long)page);
@@ -347,11 +356,13 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 		slow_give_up(test, h, err);
 		return;
 	}
-	/* The VM goes away while the drain looks its vCPUs up. */
+	/* The VM and its vCPUs go away while the drain looks them up. */
 	amd_ga_vm_destroy(h->vm);
 	h->vm = NULL;
-	for (v = 0; v < 8; v++)
+	for (v = 0; v < 8; v++) {
+		amd_ga_vcpu_destroy(h->vcpus[v].rec);
 		h->vcpus[v].rec = NULL;
+	}
 	slow_boost(false);
 	end = jiffies + 30 * HZ;
 	while (atomic64_read(&s->galog_entries) < 400 && time_before(jiffies, end))

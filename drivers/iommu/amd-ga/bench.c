@@ -57,6 +57,23 @@ static int bench_noop(u32 ga_tag)
 	return 0;
 }
 
+/*
+ * Destroy a VM and every vCPU record the benchmark made in it: since
+ * vCPU records outlive amd_ga_vm_destroy(), each needs its own destroy.
+ * The benchmark alone creates and destroys them, so the slots are read
+ * without the registry lock.
+ */
+static void bench_vm_destroy(struct amd_ga_vm *vm)
+{
+	u32 i;
+
+	if (IS_ERR_OR_NULL(vm))
+		return;
+	for (i = 0; i < vm->max_vcpus; i++)
+		amd_ga_vcpu_destroy(rcu_access_pointer(vm->vcpus[i]));
+	amd_ga_vm_destroy(vm);
+}
+
 /* ---- drain ---- */
 
 /* The upstream shape: a global lock and a hash of VMs by VM ID. */
@@ -329,7 +346,7 @@ static int bench_drain(void)
 		bench_div(&nb[0], fd.drain_limit, 100),
 		bench_div(&nb[1], fd.drain_base, 100));
 out_vm:
-	amd_ga_vm_destroy(vm);
+	bench_vm_destroy(vm);
 out_env:
 	amd_ga_modelenv_exit(e);
 out_free:
@@ -566,7 +583,7 @@ static int bench_lookup(void)
 	/* The one VM alone again: 1 VM, many, 1 VM brackets the large one. */
 	for (i = 1; i < nvms; i++) {
 		hash_del(&hv[i].node);
-		amd_ga_vm_destroy(all[i]);
+		bench_vm_destroy(all[i]);
 	}
 	rcu_barrier();
 	nvms = 1;
@@ -594,7 +611,7 @@ out:
 		if (IS_ERR_OR_NULL(all[i]))
 			continue;
 		hash_del(&hv[i].node);
-		amd_ga_vm_destroy(all[i]);
+		bench_vm_destroy(all[i]);
 	}
 	/* Let the 2M deferred frees finish before anything else is timed. */
 	rcu_barrier();
@@ -830,7 +847,7 @@ out_threads:
 		if (s[i].rec)
 			amd_ga_vcpu_del_irte(s[i].rec, &s[i].irte);
 	}
-	amd_ga_vm_destroy(vm);
+	bench_vm_destroy(vm);
 out_env:
 	amd_ga_modelenv_exit(e);
 	set_cpus_allowed_ptr(current, cpu_possible_mask);

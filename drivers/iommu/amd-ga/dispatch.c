@@ -11,6 +11,16 @@
  * slot. Its cost does not depend on how many VMs or vCPUs exist. VMs and
  * vCPU records are freed after a grace period, so a drain that races with
  * teardown never touches freed memory.
+ *
+ * Teardown does not depend on the order of the hypervisor's calls (Linux
+ * 6.1 destroys a VM's arch state before its vCPUs, other versions and
+ * error paths differ): amd_ga_vm_destroy() unpublishes the VM and its
+ * vCPUs and gives their IRTEs back to the host, but the vCPU records stay
+ * valid until amd_ga_vcpu_destroy(); the VM's memory goes with the last of
+ * them (&amd_ga_vm.refs). Whichever comes first, no IRTE posts into a
+ * backing page of the VM or vCPU any more once it returns.
+ *
+ * Lock order: registry lock, then a posted IRTE's lock, then a vCPU's lock.
  */
 #define pr_fmt(fmt) "amd-ga: " fmt
 
@@ -43,10 +53,13 @@ struct amd_ga_vm_leaf {
 
 /*
  * The registry lock serialises VM and vCPU creation and destruction, the
- * VM list and directory leaf allocation. Readers use RCU only.
+ * VM list, directory leaf allocation and the reference counts of VMs.
+ * Readers use RCU only.
  */
 static DEFINE_MUTEX(amd_ga_registry_lock);
 static LIST_HEAD(amd_ga_vms);
+/* VMs allocated: published ones and destroyed ones with vCPU records left. */
+static unsigned int amd_ga_vms_allocated;
 static struct amd_ga_vm_leaf __rcu *amd_ga_vm_dir[AMD_GA_VM_DIR_SIZE];
 static struct amd_ga_vmid_alloc amd_ga_vmids = {
 	.xa	= XARRAY_INIT(amd_ga_vmids.xa,
@@ -155,7 +168,8 @@ int amd_ga_dispatch_tag(u32 ga_tag)
  *
  * Context: under rcu_read_lock() (the notifier always is); the record
  * stays valid until rcu_read_unlock().
- * Return: the vCPU, or NULL for an unknown, destroyed or out-of-range tag.
+ * Return: the vCPU, or NULL for an unknown or out-of-range tag, a
+ * destroyed vCPU or a vCPU of a destroyed VM.
  */
 struct amd_ga_vcpu *amd_ga_vcpu_lookup(u32 ga_tag)
 {
@@ -250,6 +264,7 @@ struct amd_ga_vm *amd_ga_vm_create(u32 max_vcpus, void *priv)
 		return ERR_PTR(-ENOMEM);
 	vm->priv = priv;
 	vm->max_vcpus = max_vcpus;
+	vm->refs = 1;
 
 	mutex_lock(&amd_ga_registry_lock);
 	ret = amd_ga_vmid_get(&amd_ga_vmids, vm, &vm->id);
@@ -269,6 +284,7 @@ struct amd_ga_vm *amd_ga_vm_create(u32 max_vcpus, void *priv)
 	leaf->used++;
 	rcu_assign_pointer(leaf->vm[vm->id & (AMD_GA_VM_LEAF_SIZE - 1)], vm);
 	list_add_tail(&vm->node, &amd_ga_vms);
+	amd_ga_vms_allocated++;
 	mutex_unlock(&amd_ga_registry_lock);
 	return vm;
 
@@ -281,39 +297,54 @@ err_unlock:
 }
 EXPORT_SYMBOL_GPL(amd_ga_vm_create);
 
-/* Unpublish a vCPU and free it after a grace period; registry lock held. */
-static void amd_ga_vcpu_remove(struct amd_ga_vcpu *vcpu)
+/* Drop a reference to @vm; the last one frees it after a grace period. */
+static void amd_ga_vm_put(struct amd_ga_vm *vm)
 {
-	struct amd_ga_vcpu_irte *irte, *tmp;
+	lockdep_assert_held(&amd_ga_registry_lock);
+	if (--vm->refs)
+		return;
+	amd_ga_vms_allocated--;
+	call_rcu(&vm->rcu, amd_ga_vm_free_rcu);
+}
+
+/*
+ * No IRTE may post to @vcpu any more: attaching fails from now on, and
+ * every IRTE attached already goes back to its host route, written and
+ * invalidated, before this returns. The record stays valid. Registry lock
+ * held (it keeps @vcpu allocated); the posted IRTE and vCPU locks are
+ * taken inside, in their order.
+ */
+static void amd_ga_vcpu_kill(struct amd_ga_vcpu *vcpu)
+{
 	unsigned long flags;
 
 	lockdep_assert_held(&amd_ga_registry_lock);
-	RCU_INIT_POINTER(vcpu->vm->vcpus[vcpu->idx], NULL);
-
 	raw_spin_lock_irqsave(&vcpu->lock, flags);
-	if (vcpu->nr_irtes)
-		pr_warn_ratelimited("vCPU %#x destroyed with %u IRTEs still posting to it\n",
-				    vcpu->ga_tag, vcpu->nr_irtes);
-	list_for_each_entry_safe(irte, tmp, &vcpu->irtes, node) {
-		list_del_init(&irte->node);
-		WRITE_ONCE(irte->vcpu, NULL);
-	}
-	vcpu->nr_irtes = 0;
-	vcpu->state = AMD_GA_VCPU_STOPPED;
+	vcpu->dead = true;
 	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
-	call_rcu(&vcpu->rcu, amd_ga_vcpu_free_rcu);
+	amd_ga_posted_vcpu_release(vcpu);
 }
 
 /**
- * amd_ga_vm_destroy() - remove a VM and its remaining vCPUs from the registry
+ * amd_ga_vm_destroy() - remove a VM from the registry
  * @vm: the VM
  *
- * GA log entries that still carry the VM's tags become stale and are
- * skipped. The VM and its vCPU records are freed after a grace period;
- * the caller must not free the @priv objects it registered until
- * synchronize_rcu() has returned, since a notifier may still hold them.
+ * Unpublishes the VM and every vCPU record it still has: lookups of their
+ * GATags fail from now on (GA log entries that still carry them are
+ * skipped as stale), every IRTE attached to one of them is back on its
+ * host route, written and invalidated, when this returns, and
+ * amd_ga_vcpu_attach_irte() on them fails. The vCPU records stay valid:
+ * the caller destroys each with amd_ga_vcpu_destroy(), before or after
+ * this call, as its own teardown order has it (Linux 6.1 destroys the
+ * VM's arch state first). Load, put, blocking and detach on them remain
+ * harmless until then. The VM's memory is freed after a grace period once
+ * the VM and its last vCPU record are destroyed; the caller must not use
+ * @vm afterwards (nor create vCPUs in it), and must not free the @priv
+ * objects it registered until synchronize_rcu() has returned, since a
+ * notifier may still hold them.
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; no raw spinlock held. Waits
+ * (bounded) for the invalidation of each IRTE it gives back.
  */
 void amd_ga_vm_destroy(struct amd_ga_vm *vm)
 {
@@ -324,6 +355,10 @@ void amd_ga_vm_destroy(struct amd_ga_vm *vm)
 	if (IS_ERR_OR_NULL(vm))
 		return;
 	mutex_lock(&amd_ga_registry_lock);
+	if (WARN_ONCE(vm->dead, "VM %u destroyed twice\n", vm->id)) {
+		mutex_unlock(&amd_ga_registry_lock);
+		return;
+	}
 	top = vm->id >> AMD_GA_VM_LEAF_BITS;
 	leaf = rcu_dereference_protected(amd_ga_vm_dir[top],
 					 lockdep_is_held(&amd_ga_registry_lock));
@@ -333,16 +368,18 @@ void amd_ga_vm_destroy(struct amd_ga_vm *vm)
 		call_rcu(&leaf->rcu, amd_ga_leaf_free_rcu);
 	}
 	list_del(&vm->node);
+	/* A new VM may take the ID: the old vCPUs can no longer be posted to. */
 	amd_ga_vmid_put(&amd_ga_vmids, vm->id);
+	vm->dead = true;
 
 	for (i = 0; i < vm->max_vcpus; i++) {
 		vcpu = rcu_dereference_protected(vm->vcpus[i],
 						 lockdep_is_held(&amd_ga_registry_lock));
 		if (vcpu)
-			amd_ga_vcpu_remove(vcpu);
+			amd_ga_vcpu_kill(vcpu);
 	}
+	amd_ga_vm_put(vm);
 	mutex_unlock(&amd_ga_registry_lock);
-	call_rcu(&vm->rcu, amd_ga_vm_free_rcu);
 }
 EXPORT_SYMBOL_GPL(amd_ga_vm_destroy);
 
@@ -352,9 +389,13 @@ EXPORT_SYMBOL_GPL(amd_ga_vm_destroy);
  * @idx: vCPU index, below the VM's max_vcpus
  * @priv: the hypervisor's vCPU, handed back by amd_ga_vcpu_priv()
  *
+ * The record lives until amd_ga_vcpu_destroy(), also when @vm is
+ * destroyed first.
+ *
  * Context: process context, may sleep.
  * Return: the record, or ERR_PTR(-EINVAL) for an index out of range,
- * ERR_PTR(-EEXIST) if the index is taken, ERR_PTR(-ENOMEM).
+ * ERR_PTR(-EEXIST) if the index is taken, ERR_PTR(-ESRCH) if @vm was
+ * destroyed (while other vCPU records kept it allocated), ERR_PTR(-ENOMEM).
  */
 struct amd_ga_vcpu *amd_ga_vcpu_create(struct amd_ga_vm *vm, u32 idx,
 				       void *priv)
@@ -378,11 +419,12 @@ struct amd_ga_vcpu *amd_ga_vcpu_create(struct amd_ga_vm *vm, u32 idx,
 		goto err_free;
 
 	mutex_lock(&amd_ga_registry_lock);
-	if (rcu_access_pointer(vm->vcpus[idx])) {
+	if (vm->dead || rcu_access_pointer(vm->vcpus[idx])) {
+		ret = vm->dead ? -ESRCH : -EEXIST;
 		mutex_unlock(&amd_ga_registry_lock);
-		ret = -EEXIST;
 		goto err_free;
 	}
+	vm->refs++;
 	rcu_assign_pointer(vm->vcpus[idx], vcpu);
 	mutex_unlock(&amd_ga_registry_lock);
 	return vcpu;
@@ -397,17 +439,30 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_create);
  * amd_ga_vcpu_destroy() - remove a vCPU record
  * @vcpu: the record
  *
- * IRTEs still on its list are detached (and reported). The record is
- * freed after a grace period; see amd_ga_vm_destroy() for @priv.
+ * Every IRTE still attached to the vCPU goes back to its host route,
+ * written and invalidated, before this returns, so the caller may free the
+ * backing page then (unless amd_ga_vm_destroy() did it already). Lookups
+ * of its GATag fail from now on. Called before or after
+ * amd_ga_vm_destroy() of its VM, once per record; the record must not be
+ * used afterwards. It is freed after a grace period; see
+ * amd_ga_vm_destroy() for @priv.
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; no raw spinlock held. Waits
+ * (bounded) for the invalidation of each IRTE it gives back.
  */
 void amd_ga_vcpu_destroy(struct amd_ga_vcpu *vcpu)
 {
+	struct amd_ga_vm *vm;
+
 	if (IS_ERR_OR_NULL(vcpu))
 		return;
+	vm = vcpu->vm;
 	mutex_lock(&amd_ga_registry_lock);
-	amd_ga_vcpu_remove(vcpu);
+	/* Unpublished first: no lookup finds a record on its way out. */
+	RCU_INIT_POINTER(vm->vcpus[vcpu->idx], NULL);
+	amd_ga_vcpu_kill(vcpu);
+	call_rcu(&vcpu->rcu, amd_ga_vcpu_free_rcu);
+	amd_ga_vm_put(vm);
 	mutex_unlock(&amd_ga_registry_lock);
 }
 EXPORT_SYMBOL_GPL(amd_ga_vcpu_destroy);

@@ -17,13 +17,22 @@
 
 /**
  * struct amd_ga_vm - one VM in the GATag registry
- * @node: entry in the registry's VM list; registry lock
+ * @node: entry in the registry's VM list while the VM is published;
+ *	registry lock
  * @rcu: deferred free
  * @priv: the hypervisor's VM (struct kvm); immutable
- * @id: VM ID carried in the GATag, never 0; immutable
+ * @id: VM ID carried in the GATag, never 0; immutable (handed back to the
+ *	allocator by amd_ga_vm_destroy(), when the VM leaves the directory)
  * @max_vcpus: number of slots in @vcpus; immutable
- * @vcpus: vCPU records by index; written under the registry lock, read
- *	under RCU
+ * @refs: one for the VM until amd_ga_vm_destroy(), one per vCPU record
+ *	until amd_ga_vcpu_destroy(): the memory goes when both the VM and
+ *	its last vCPU are destroyed, in whichever order the hypervisor calls
+ *	them; registry lock
+ * @dead: amd_ga_vm_destroy() ran: the VM and its vCPUs are unpublished
+ *	and no vCPU may be added; registry lock
+ * @vcpus: vCPU records by index, set from amd_ga_vcpu_create() until
+ *	amd_ga_vcpu_destroy() (also after the VM is destroyed); written under
+ *	the registry lock, read under RCU
  */
 struct amd_ga_vm {
 	struct list_head node;
@@ -31,6 +40,8 @@ struct amd_ga_vm {
 	void *priv;
 	u32 id;
 	u32 max_vcpus;
+	unsigned int refs;
+	bool dead;
 	struct amd_ga_vcpu __rcu *vcpus[];
 };
 

@@ -464,18 +464,21 @@ static void amd_ga_posted_free_rcu(struct rcu_head *head)
  * @p: the posted IRTE, or NULL
  *
  * The entry goes back to the host's remapped route and leaves any vCPU
- * list; later calls on its cookie fail with -ENODEV. If a consumer still
- * holds the cookie (it claimed it, or attached it to a vCPU), the object
- * stays allocated until amd_ga_posted_exit() so that those calls stay
- * safe; otherwise it is freed after a grace period.
+ * list; later calls on its cookie fail with -ENODEV. As on a detach, the
+ * vCPU it posted to is woken (amd_ga_posted_kick()) if its vector was left
+ * pending in that vCPU's IRR. If a consumer still holds the cookie (it
+ * claimed it, or attached it to a vCPU), the object stays allocated until
+ * amd_ga_posted_exit() so that those calls stay safe; otherwise it is
+ * freed after a grace period.
  *
  * Context: process context, may sleep.
  */
 void amd_ga_posted_destroy(struct amd_ga_posted *p)
 {
 	struct amd_ga_vcpu *vcpu;
+	bool held, kick = false;
 	unsigned long flags;
-	bool held;
+	u32 tag = 0;
 
 	if (IS_ERR_OR_NULL(p))
 		return;
@@ -483,16 +486,25 @@ void amd_ga_posted_destroy(struct amd_ga_posted *p)
 	raw_spin_lock_irqsave(&p->lock, flags);
 	vcpu = p->vnode.vcpu;
 	held = p->claimed || vcpu;
+	/* Posting on a route: an interrupt may be left in its IRR. */
+	if (p->routed && amd_ga_posted_guest(p)) {
+		tag = p->route.ga_tag;
+		kick = true;
+	}
 	if (vcpu) {
 		raw_spin_lock(&vcpu->lock);
 		amd_ga_posted_write_host(p);
 		list_del_init(&p->vnode.node);
+		/* Every unlink holds both locks: the entry was counted. */
+		WARN_ON_ONCE(!vcpu->nr_irtes);
 		vcpu->nr_irtes--;
 		WRITE_ONCE(p->vnode.vcpu, NULL);
 		raw_spin_unlock(&vcpu->lock);
 	} else if (amd_ga_posted_guest(p)) {
 		amd_ga_posted_write_host(p);
 	}
+	/* Checked after the entry left the route, as a detach does. */
+	kick = kick && amd_ga_posted_route_pending(&p->route);
 	p->dead = true;
 	p->claimed = false;
 	p->routed = false;
@@ -509,6 +521,8 @@ void amd_ga_posted_destroy(struct amd_ga_posted *p)
 	mutex_unlock(&amd_ga_posted_mutex);
 	if (!held)
 		call_rcu(&p->rcu, amd_ga_posted_free_rcu);
+	if (kick)
+		amd_ga_posted_kick(tag);
 }
 EXPORT_SYMBOL_GPL(amd_ga_posted_destroy);
 

@@ -78,6 +78,18 @@ static bool amd_ga_posted_on_route(const struct amd_ga_posted *p,
 	       FIELD_GET(AMD_GA_IRTE_LO_GATAG, p->irte.lo) == route->ga_tag;
 }
 
+/* Take @p off @vcpu's list; @p's and @vcpu's locks held. */
+static void amd_ga_vcpu_unlink(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p)
+{
+	lockdep_assert_held(&p->lock);
+	lockdep_assert_held(&vcpu->lock);
+	list_del_init(&p->vnode.node);
+	/* Every unlink holds both locks: the entry was counted. */
+	WARN_ON_ONCE(!vcpu->nr_irtes);
+	vcpu->nr_irtes--;
+	WRITE_ONCE(p->vnode.vcpu, NULL);
+}
+
 /*
  * The body of amd_ga_vcpu_attach_irte(), with @p's lock, @vcpu's lock and
  * (for a move) @from's lock held. On success @old is the route the entry
@@ -97,6 +109,9 @@ static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
 	lockdep_assert_held(&vcpu->lock);
 	if (p->dead)
 		return -ENODEV;
+	/* Teardown detaches what is on the list; nothing may join it after. */
+	if (vcpu->dead)
+		return -ESRCH;
 	if (p->claimed)
 		return -EBUSY;
 	if (from == vcpu && p->route.vector == vector)
@@ -124,10 +139,8 @@ static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
 		return ret;
 	}
 	if (from != vcpu) {
-		if (from) {
-			list_del(&p->vnode.node);
-			from->nr_irtes--;
-		}
+		if (from)
+			amd_ga_vcpu_unlink(from, p);
 		list_add_tail(&p->vnode.node, &vcpu->irtes);
 		vcpu->nr_irtes++;
 		WRITE_ONCE(p->vnode.vcpu, vcpu);
@@ -136,7 +149,12 @@ static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
 	*kick = was_guest &&
 		(old->vapic != route.vapic || old->vector != vector) &&
 		amd_ga_posted_route_pending(old);
-	return ret;
+	/*
+	 * Stored, so attached: the return value must say what the list says.
+	 * Only the invalidation can have failed (ret); the command queue
+	 * reported that.
+	 */
+	return 0;
 }
 
 /**
@@ -169,8 +187,11 @@ static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
  * Return: 0; -EINVAL for a bad @p or @vcpu, no backing page, or a GATag
  * with VM field 0; -ERANGE for a vector above 255 or a pCPU the table
  * cannot hold; -EEXIST if @p is attached to @vcpu with @vector already;
- * -ENODEV if the owner destroyed @p; -EBUSY if a per-IRTE consumer holds
- * it; the IRT store's error. On error nothing changed.
+ * -ENODEV if the owner destroyed @p; -ESRCH if @vcpu or its VM was
+ * destroyed (amd_ga_vm_destroy() leaves the record usable until
+ * amd_ga_vcpu_destroy()); -EBUSY if a per-IRTE consumer holds it; the IRT
+ * store's error when the entry could not be stored. On error nothing
+ * changed.
  */
 int amd_ga_vcpu_attach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
 			    u32 vector)
@@ -213,9 +234,7 @@ static int amd_ga_vcpu_unpost(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
 	lockdep_assert_held(&p->lock);
 	lockdep_assert_held(&vcpu->lock);
 	ret = amd_ga_posted_write_host(p);
-	list_del_init(&p->vnode.node);
-	vcpu->nr_irtes--;
-	WRITE_ONCE(p->vnode.vcpu, NULL);
+	amd_ga_vcpu_unlink(vcpu, p);
 	p->routed = false;
 	*kick = amd_ga_posted_route_pending(&p->route);
 	return ret;
@@ -233,8 +252,9 @@ static int amd_ga_vcpu_unpost(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
  * interrupts off (the wake-up is deferred: see amd_ga_posted_kick());
  * waits (bounded) for the IRTE invalidation.
  * Return: 0; -EINVAL for a bad @p or @vcpu; -ENOENT if @p is not attached
- * to @vcpu (detached already, say); -ENODEV if the owner destroyed @p;
- * the IRT store's error (the IRTE is detached all the same).
+ * to @vcpu (detached already, say, also by the teardown of @vcpu's VM);
+ * -ENODEV if the owner destroyed @p; the IRT store's error (the IRTE is
+ * detached all the same).
  */
 int amd_ga_vcpu_detach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p)
 {
@@ -265,34 +285,57 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_detach_irte);
 
 /**
  * amd_ga_posted_vcpu_release() - detach every IRTE from a vCPU record
- * @vcpu: the vCPU, about to be destroyed
+ * @vcpu: the vCPU
  *
- * Each IRTE goes back to the host's route: none may keep posting into a
- * backing page that is about to be freed.
+ * Each posted IRTE goes back to the host's route, written and invalidated
+ * by amd_ga_vcpu_detach_irte() under its locks, before this returns: none
+ * may keep posting into a backing page that is about to be freed. Entries
+ * added with amd_ga_vcpu_add_irte() are their owner's to write: they are
+ * only taken off the list, with a warning. amd_ga_vcpu_destroy() and
+ * amd_ga_vm_destroy() call this once no IRTE can be attached any more; on
+ * a vCPU still in use, an IRTE attached meanwhile stays attached.
  *
- * Context: process context, no raw spinlock held.
+ * Context: process context, no raw spinlock held; waits (bounded) for the
+ * invalidations. The registry mutex may be held.
  */
 void amd_ga_posted_vcpu_release(struct amd_ga_vcpu *vcpu)
 {
+	unsigned int foreign = 0;
 	struct amd_ga_vcpu_irte *n;
 	struct amd_ga_posted *p;
 	unsigned long flags;
 
 	for (;;) {
-		/* A posted IRTE is freed after a grace period at the earliest. */
+		p = NULL;
+		/*
+		 * Once the vCPU lock is dropped, someone else may detach @p and
+		 * its owner destroy it: it is freed after a grace period at the
+		 * earliest.
+		 */
 		rcu_read_lock();
 		raw_spin_lock_irqsave(&vcpu->lock, flags);
 		n = list_first_entry_or_null(&vcpu->irtes,
 					     struct amd_ga_vcpu_irte, node);
-		p = n ? n->data : NULL;
+		if (n && n->posted) {
+			p = n->posted;
+		} else if (n) {
+			/* Its owner writes it: amd-ga can only forget it. */
+			list_del_init(&n->node);
+			WRITE_ONCE(n->vcpu, NULL);
+			vcpu->nr_irtes--;
+			foreign++;
+		}
 		raw_spin_unlock_irqrestore(&vcpu->lock, flags);
-		/* Detached, or moved away meanwhile: either way, look again. */
+		/* Detached here, or moved away or destroyed meanwhile: gone. */
 		if (p)
 			amd_ga_vcpu_detach_irte(vcpu, p);
 		rcu_read_unlock();
-		if (!p)
+		if (!n)
 			break;
 	}
+	if (foreign)
+		pr_warn_ratelimited("amd-ga: vCPU %#x released with %u IRTEs its owner still writes\n",
+				    vcpu->ga_tag, foreign);
 }
 EXPORT_SYMBOL_GPL(amd_ga_posted_vcpu_release);
 

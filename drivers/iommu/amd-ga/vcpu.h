@@ -81,6 +81,10 @@ enum amd_ga_vcpu_state {
  * @backing: kernel address of the vAPIC backing page, or NULL
  * @irtes: guest-mode IRTEs posting to this vCPU (&amd_ga_vcpu_irte.node)
  * @nr_irtes: number of entries on @irtes
+ * @dead: the vCPU or its VM was destroyed (dispatch.c): attaching an IRTE
+ *	fails from then on, so none posts to it any more once teardown has
+ *	detached those on @irtes. Set under @lock and the registry lock,
+ *	never cleared; read under @lock
  * @rcu: deferred free; lookups on the GA log drain path run under RCU
  *
  * Lookups (amd_ga_vcpu_lookup()) are lock-free under rcu_read_lock(); a
@@ -98,6 +102,7 @@ struct amd_ga_vcpu {
 	void *backing;
 	struct list_head irtes;
 	unsigned int nr_irtes;
+	bool dead;
 
 	struct rcu_head rcu;
 };
