@@ -28,6 +28,7 @@
 #include <linux/sched.h>
 
 #include "cmdq.h"
+#include "dispatch.h"
 #include "hw.h"
 #include "iommu.h"
 #include "posted_env.h"
@@ -853,6 +854,36 @@ static void td_posted_destroy_kicks(struct kunit *test)
 	amd_ga_posted_exit();
 }
 
+/*
+ * Module exit: a consumer tears a VM down right before amd_ga.ko goes
+ * away. The frees that teardown queued with call_rcu() are callbacks in
+ * amd_ga.ko; the exit path must not return before every one has run.
+ */
+static void td_exit_waits_for_rcu_frees(struct kunit *test)
+{
+	struct amd_ga_vcpu *v[2];
+	struct amd_ga_vm *vm;
+	unsigned int i;
+
+	vm = amd_ga_vm_create(2, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	for (i = 0; i < 2; i++) {
+		v[i] = amd_ga_vcpu_create(vm, i, NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(v[i]));
+	}
+	/* Linux 6.1's order, as kvm_amd would at unload. */
+	amd_ga_vm_destroy(vm);
+	for (i = 0; i < 2; i++)
+		amd_ga_vcpu_destroy(v[i]);
+	KUNIT_EXPECT_GT_MSG(test, amd_ga_dispatch_rcu_frees(), 0U,
+			    "teardown queued no RCU free: nothing to wait for");
+	/* What module exit runs after the IOMMUs are gone. */
+	amd_ga_posted_exit();
+	amd_ga_dispatch_exit();
+	KUNIT_EXPECT_EQ_MSG(test, amd_ga_dispatch_rcu_frees(), 0U,
+			    "module exit returned with RCU frees of amd_ga.ko still queued");
+}
+
 static struct kunit_case amd_ga_teardown_cases[] = {
 	KUNIT_CASE(td_vcpu_destroy_reverts),
 	KUNIT_CASE(td_vm_destroy_first),
@@ -860,6 +891,7 @@ static struct kunit_case amd_ga_teardown_cases[] = {
 	KUNIT_CASE(td_detach_races_vm_destroy),
 	KUNIT_CASE(td_attach_timeout_agrees),
 	KUNIT_CASE(td_posted_destroy_kicks),
+	KUNIT_CASE(td_exit_waits_for_rcu_frees),
 	{}
 };
 

@@ -15,6 +15,8 @@
  */
 #define pr_fmt(fmt) "amd-ga-demo: " fmt
 
+#include <linux/amd-ga.h>
+#include <linux/err.h>
 #include <linux/init.h>
 #include <linux/module.h>
 
@@ -62,6 +64,49 @@ static void amd_ga_demo_features(struct amd_ga_iommu *iommu)
 			"allocated at this load");
 }
 
+/*
+ * A VM the demo keeps while it is loaded, as a hypervisor keeps its
+ * guests: its teardown at unload queues RCU-deferred frees in amd_ga.ko
+ * right before amd_ga.ko itself may be unloaded (the boot test does so
+ * back to back), which amd_ga.ko's exit must wait for.
+ */
+#define AMD_GA_DEMO_VCPUS	8
+
+static struct amd_ga_vm *amd_ga_demo_vm;
+static struct amd_ga_vcpu *amd_ga_demo_vcpus[AMD_GA_DEMO_VCPUS];
+
+static void amd_ga_demo_vm_create(void)
+{
+	unsigned int i;
+
+	amd_ga_demo_vm = amd_ga_vm_create(AMD_GA_DEMO_VCPUS, NULL);
+	if (IS_ERR(amd_ga_demo_vm)) {
+		pr_warn("no resident VM: %pe\n", amd_ga_demo_vm);
+		amd_ga_demo_vm = NULL;
+		return;
+	}
+	for (i = 0; i < AMD_GA_DEMO_VCPUS; i++) {
+		amd_ga_demo_vcpus[i] = amd_ga_vcpu_create(amd_ga_demo_vm, i, NULL);
+		if (IS_ERR(amd_ga_demo_vcpus[i]))
+			amd_ga_demo_vcpus[i] = NULL;
+	}
+	pr_info("resident VM %u with %u vCPUs\n", amd_ga_vm_id(amd_ga_demo_vm),
+		AMD_GA_DEMO_VCPUS);
+}
+
+/* Linux 6.1's order: the VM's arch state goes before its vCPUs. */
+static void amd_ga_demo_vm_destroy(void)
+{
+	unsigned int i;
+
+	if (!amd_ga_demo_vm)
+		return;
+	amd_ga_vm_destroy(amd_ga_demo_vm);
+	for (i = 0; i < AMD_GA_DEMO_VCPUS; i++)
+		amd_ga_vcpu_destroy(amd_ga_demo_vcpus[i]);
+	amd_ga_demo_vm = NULL;
+}
+
 static int __init amd_ga_demo_init(void)
 {
 	struct amd_ga_demo_tally t = {};
@@ -87,11 +132,13 @@ static int __init amd_ga_demo_init(void)
 	pr_info("guest mode and GA log scenarios on the software IOMMU model\n");
 	amd_ga_model_scenarios_run(amd_ga_demo_report, &t, "amd-ga-demo: MODEL ");
 	pr_info("SUMMARY %u passed, %u failed\n", t.passed, t.failed);
+	amd_ga_demo_vm_create();
 	return 0;
 }
 
 static void __exit amd_ga_demo_exit(void)
 {
+	amd_ga_demo_vm_destroy();
 }
 
 module_init(amd_ga_demo_init);

@@ -224,19 +224,45 @@ u32 amd_ga_vm_id(const struct amd_ga_vm *vm)
 }
 EXPORT_SYMBOL_GPL(amd_ga_vm_id);
 
+/*
+ * Frees queued with call_rcu() whose callback has not run yet: callbacks
+ * are this module's code, so amd_ga_dispatch_exit() must see none left.
+ */
+static atomic_t amd_ga_rcu_frees = ATOMIC_INIT(0);
+
+static void amd_ga_free_after_gp(struct rcu_head *head, rcu_callback_t fn)
+{
+	atomic_inc(&amd_ga_rcu_frees);
+	call_rcu(head, fn);
+}
+
 static void amd_ga_vm_free_rcu(struct rcu_head *head)
 {
 	kvfree(container_of(head, struct amd_ga_vm, rcu));
+	atomic_dec(&amd_ga_rcu_frees);
 }
 
 static void amd_ga_leaf_free_rcu(struct rcu_head *head)
 {
 	kvfree(container_of(head, struct amd_ga_vm_leaf, rcu));
+	atomic_dec(&amd_ga_rcu_frees);
 }
 
 static void amd_ga_vcpu_free_rcu(struct rcu_head *head)
 {
 	kfree(container_of(head, struct amd_ga_vcpu, rcu));
+	atomic_dec(&amd_ga_rcu_frees);
+}
+
+/**
+ * amd_ga_dispatch_rcu_frees() - registry frees still waiting for RCU
+ *
+ * Return: VM, vCPU record and directory leaf frees queued with
+ * call_rcu() whose callback has not run yet.
+ */
+unsigned int amd_ga_dispatch_rcu_frees(void)
+{
+	return atomic_read(&amd_ga_rcu_frees);
 }
 
 /**
@@ -304,7 +330,7 @@ static void amd_ga_vm_put(struct amd_ga_vm *vm)
 	if (--vm->refs)
 		return;
 	amd_ga_vms_allocated--;
-	call_rcu(&vm->rcu, amd_ga_vm_free_rcu);
+	amd_ga_free_after_gp(&vm->rcu, amd_ga_vm_free_rcu);
 }
 
 /*
@@ -365,7 +391,7 @@ void amd_ga_vm_destroy(struct amd_ga_vm *vm)
 	RCU_INIT_POINTER(leaf->vm[vm->id & (AMD_GA_VM_LEAF_SIZE - 1)], NULL);
 	if (!--leaf->used) {
 		RCU_INIT_POINTER(amd_ga_vm_dir[top], NULL);
-		call_rcu(&leaf->rcu, amd_ga_leaf_free_rcu);
+		amd_ga_free_after_gp(&leaf->rcu, amd_ga_leaf_free_rcu);
 	}
 	list_del(&vm->node);
 	/* A new VM may take the ID: the old vCPUs can no longer be posted to. */
@@ -461,7 +487,7 @@ void amd_ga_vcpu_destroy(struct amd_ga_vcpu *vcpu)
 	/* Unpublished first: no lookup finds a record on its way out. */
 	RCU_INIT_POINTER(vm->vcpus[vcpu->idx], NULL);
 	amd_ga_vcpu_kill(vcpu);
-	call_rcu(&vcpu->rcu, amd_ga_vcpu_free_rcu);
+	amd_ga_free_after_gp(&vcpu->rcu, amd_ga_vcpu_free_rcu);
 	amd_ga_vm_put(vm);
 	mutex_unlock(&amd_ga_registry_lock);
 }
@@ -503,4 +529,29 @@ unsigned int amd_ga_dispatch_recover(unsigned int *checked)
 	if (checked)
 		*checked = seen;
 	return woken;
+}
+
+/**
+ * amd_ga_dispatch_exit() - the registry before amd-ga's code goes away
+ *
+ * Description: Waits until every VM, vCPU record and directory leaf
+ * freed after a grace period (call_rcu() in this file, and every other
+ * call_rcu() in amd-ga, posted IRTEs included) is gone: their callbacks
+ * are code of this module. A VM or vCPU record still allocated now was
+ * leaked by a consumer that is gone (consumers depend on amd_ga); it is
+ * reported and left alone.
+ *
+ * Context: process context, may sleep. Called from module exit after
+ * everything that may still queue such a free: the GA log IRQ threads,
+ * the consumers and amd_ga_posted_exit().
+ */
+void amd_ga_dispatch_exit(void)
+{
+	mutex_lock(&amd_ga_registry_lock);
+	if (amd_ga_vms_allocated)
+		pr_warn("%u VMs still allocated at exit: a consumer did not destroy them or all their vCPUs\n",
+			amd_ga_vms_allocated);
+	mutex_unlock(&amd_ga_registry_lock);
+	rcu_barrier();
+	WARN_ON_ONCE(amd_ga_dispatch_rcu_frees());
 }

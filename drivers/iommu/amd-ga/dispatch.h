@@ -66,5 +66,7 @@ static inline bool amd_ga_gatag_in_layout(u32 ga_tag)
 }
 
 unsigned int amd_ga_dispatch_recover(unsigned int *checked);
+void amd_ga_dispatch_exit(void);
+unsigned int amd_ga_dispatch_rcu_frees(void);
 
 #endif /* AMD_GA_DISPATCH_H */

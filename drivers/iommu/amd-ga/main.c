@@ -8,7 +8,9 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "dispatch.h"
 #include "mmio.h"
+#include "posted.h"
 
 static bool legacy_irte;
 module_param(legacy_irte, bool, 0444);
@@ -34,10 +36,19 @@ static int __init amd_ga_init(void)
 	return 0;
 }
 
+/*
+ * Each step comes after everything that can still queue work for it: the
+ * GA log IRQ threads (drain, recovery) are gone with the IOMMUs; then
+ * route-change kicks are flushed, posted IRTEs' RCU frees and the ones a
+ * consumer kept are done; last the registry's RCU frees, so that no
+ * callback of this module runs after its code is freed.
+ */
 static void __exit amd_ga_exit(void)
 {
 	amd_ga_mmio_disable_all();
 	amd_ga_mmio_remove_all();
+	amd_ga_posted_exit();
+	amd_ga_dispatch_exit();
 }
 
 module_init(amd_ga_init);

@@ -530,7 +530,10 @@ EXPORT_SYMBOL_GPL(amd_ga_posted_destroy);
  * amd_ga_posted_exit() - free what amd_ga_posted_destroy() had to keep
  *
  * Description: Called when amd-ga goes away: no module that could still
- * hold a cookie (kvm-amd depends on amd_ga) is loaded any more.
+ * hold a cookie (kvm-amd depends on amd_ga) is loaded any more. Also runs
+ * the route-change kicks and the frees queued with call_rcu() so far;
+ * module exit calls amd_ga_dispatch_exit() after it, whose rcu_barrier()
+ * is the last word on every deferred free of amd-ga.
  *
  * Context: process context, may sleep.
  */
