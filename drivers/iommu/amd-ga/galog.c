@@ -8,11 +8,22 @@
  * first, drains head to tail in bounded passes (one head write per pass,
  * a reschedule point between passes), hands each tag to the notifier
  * once per drain, and re-reads Status until it is quiet, so that nothing
- * appended while it ran is left behind.
+ * appended while it ran is left behind. Each round of that loop drains
+ * at most up to the tail it read (511 entries) and ends in a reschedule
+ * point: a steady trickle of entries keeps the thread looping, but never
+ * keeps it from giving up the CPU.
  *
  * Hardware drops entries when the log is full. After an overflow the log
- * is restarted and every blocked vCPU with a pending posted vector is
- * woken (lossless recovery): a dropped entry never becomes a lost wakeup.
+ * is restarted once GALogRun reads 0, and every blocked vCPU with a
+ * pending posted vector is woken (lossless recovery): a dropped entry
+ * never becomes a lost wakeup. Torn slots trigger the same recovery,
+ * whoever drained them.
+ *
+ * The IOMMU writes the log and the tail slot until GALogRun reads 0 after
+ * GALogEn was cleared, so nothing is reprogrammed or freed before that:
+ * not at enable (a log left running by the previous kernel), not at
+ * disable (a log that never stops is leaked instead). Disable first makes
+ * sure that no overflow restart can set GALogEn again.
  */
 #define pr_fmt(fmt) "amd-ga: " fmt
 
@@ -22,11 +33,13 @@
 #include <linux/gfp.h>
 #include <linux/interrupt.h>
 #include <linux/iopoll.h>
+#include <linux/kmemleak.h>
 #include <linux/mem_encrypt.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 
 #include "dispatch.h"
@@ -35,8 +48,9 @@
 #include "posted.h"
 #include "trace.h"
 
-/* GALogRun after GALogEn: real hardware takes well under this. */
+/* GALogRun after GALogEn is set or cleared: hardware takes well under this. */
 #define AMD_GA_GALOG_RUN_TIMEOUT_US	100000
+#define AMD_GA_GALOG_RUN_TIMEOUT_MS	(AMD_GA_GALOG_RUN_TIMEOUT_US / 1000)
 /* A slot between head and tail that is still zero gets this long. */
 #define AMD_GA_GALOG_SLOT_WAIT_US	100
 
@@ -368,29 +382,88 @@ static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
 }
 
 /*
- * The restart sequence after an overflow: wait for GALogRun = 0, clear
- * GALogEn, clear GALOverflow, set GALogEn again (GAIntEn stays set).
+ * The restart sequence after an overflow (reference 5): wait for
+ * GALogRun = 0, clear GALogEn, clear GALOverflow, set GALogEn again
+ * (GAIntEn stays set). Nothing once amd_ga_galog_disable() has begun:
+ * @enable_lock orders the two GALogEn writes against its clear, so that
+ * the log cannot come back on behind it.
+ *
+ * A log that still reports GALogRun = 1 after the bounded wait is left
+ * exactly as it is. Either it is still running, and needs no restart, or
+ * it is wedged: then toggling GALogEn breaks the specification's order
+ * (the IOMMU may miss the 0 -> 1 edge, or restart mid-write with a
+ * stale tail) and cannot be known to help. The caller's lossless
+ * recovery still wakes every blocked vCPU with a pending vector; only
+ * later posts may go unlogged, which the message says.
  */
 static void amd_ga_galog_restart(struct amd_ga_galog *gl)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
 	int err = 0;
 
+	lockdep_assert_held(&gl->drain_lock);
+	if (READ_ONCE(gl->stopping))
+		return;
 	if (!amd_ga_galog_wait_run(gl, false)) {
-		err = -ETIMEDOUT;
-		pr_warn_ratelimited("%s: GA log still running after overflow; restarting anyway\n",
-				    iommu->name);
+		atomic64_inc(&iommu->stats.galog_run_stuck);
+		pr_warn_ratelimited("%s: GA log overflow: GALogRun still 1 after %u ms, log not restarted; later posts to blocked vCPUs may not be logged\n",
+				    iommu->name, AMD_GA_GALOG_RUN_TIMEOUT_MS);
+		trace_amd_ga_galog_restart(iommu, -ETIMEDOUT);
+		return;
+	}
+	mutex_lock(&gl->enable_lock);
+	if (gl->stopping) {
+		mutex_unlock(&gl->enable_lock);
+		return;
 	}
 	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GALOG_EN, 0);
 	amd_ga_write(iommu, AMD_GA_MMIO_STATUS, AMD_GA_STATUS_GALOG_OVERFLOW);
 	amd_ga_ctrl_update(iommu, 0, AMD_GA_CTRL_GALOG_EN);
+	mutex_unlock(&gl->enable_lock);
 	atomic64_inc(&iommu->stats.galog_restarts);
-	if (gl->run_seen && !amd_ga_galog_wait_run(gl, true)) {
+	/* A disable that cleared GALogEn meanwhile is no failure. */
+	if (gl->run_seen && !amd_ga_galog_wait_run(gl, true) &&
+	    !READ_ONCE(gl->stopping)) {
 		err = -ETIMEDOUT;
 		pr_warn_ratelimited("%s: GA log did not restart (GALogRun stays 0)\n",
 				    iommu->name);
 	}
 	trace_amd_ga_galog_restart(iommu, err);
+}
+
+/*
+ * Lossless recovery, if a drain lost entries (an overflow, torn slots):
+ * every blocked vCPU with a pending posted vector is handed to the
+ * notifier. Runs before the drain lock is dropped, whoever drained, so
+ * that no lost entry waits for a later interrupt to be made up for.
+ */
+static void amd_ga_galog_recover(struct amd_ga_galog *gl)
+{
+	struct amd_ga_iommu *iommu = gl->iommu;
+	unsigned int checked, woken;
+
+	lockdep_assert_held(&gl->drain_lock);
+	if (!gl->needs_recovery)
+		return;
+	gl->needs_recovery = false;
+	if (!READ_ONCE(gl->recovery))
+		return;
+	woken = amd_ga_dispatch_recover(&checked);
+	/* IRTEs driven per IRTE (kvm_amd) have no vCPU record. */
+	woken += amd_ga_posted_recover();
+	trace_amd_ga_galog_recovery(iommu, checked, woken);
+	atomic64_inc(&iommu->stats.galog_recoveries);
+	atomic64_add(woken, &iommu->stats.galog_recovery_wakes);
+}
+
+/* One round of the interrupt thread's loop took @ns. */
+static void amd_ga_galog_round_done(struct amd_ga_iommu *iommu, u64 ns)
+{
+	struct amd_ga_stats *s = &iommu->stats;
+
+	atomic64_inc(&s->galog_rounds);
+	if ((s64)ns > atomic64_read(&s->galog_max_round_ns))
+		atomic64_set(&s->galog_max_round_ns, ns);
 }
 
 /**
@@ -402,16 +475,31 @@ static void amd_ga_galog_restart(struct amd_ga_galog *gl)
  * after the clear sets GAInt again and is picked up by the next round,
  * and a quiet re-check ends the loop without another drain.
  *
- * Context: process context; takes @gl->drain_lock.
+ * The loop does not hand a GAInt seen at the re-check to a new
+ * interrupt: clearing it may not raise one (upstream's handler loops for
+ * the same reason, AMD erratum ERBT1312). So a steady trickle of entries
+ * keeps it going; each round is bounded (one drain up to the tail read
+ * in it, at most 511 entries, plus the bounded restart and the recovery)
+ * and is followed by a reschedule point. Without one, the SCHED_FIFO
+ * thread would hold its CPU for as long as the trickle lasts on a kernel
+ * without forced preemption: no higher-priority thread (the watchdog's
+ * stopper: soft lockup), no RT throttling, no RCU quiescent state where
+ * only a context switch reports one. Rounds and the longest one are
+ * counted (galog_rounds, galog_max_round_ns). Once amd_ga_galog_disable()
+ * has begun, the round in progress is the last: disable waits for this
+ * thread, and an IOMMU slow to stop could otherwise keep it going.
+ *
+ * Context: process context, may sleep; takes @gl->drain_lock.
  */
 void amd_ga_galog_process(struct amd_ga_galog *gl)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
 	bool first = true;
-	u64 pend;
+	u64 pend, start;
 
 	mutex_lock(&gl->drain_lock);
 	do {
+		start = local_clock();
 		pend = amd_ga_read(iommu, AMD_GA_MMIO_STATUS) &
 		       (AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW);
 		if (pend)
@@ -435,19 +523,14 @@ void amd_ga_galog_process(struct amd_ga_galog *gl)
 			gl->needs_recovery = true;
 		}
 		/* After the restart: later posts are logged again. */
-		if (gl->needs_recovery) {
-			gl->needs_recovery = false;
-			if (READ_ONCE(gl->recovery)) {
-				unsigned int checked, woken;
-
-				woken = amd_ga_dispatch_recover(&checked);
-				/* IRTEs driven per IRTE (kvm_amd) have no vCPU record. */
-				woken += amd_ga_posted_recover();
-				trace_amd_ga_galog_recovery(iommu, checked, woken);
-				atomic64_inc(&iommu->stats.galog_recoveries);
-				atomic64_add(woken, &iommu->stats.galog_recovery_wakes);
-			}
-		}
+		amd_ga_galog_recover(gl);
+		amd_ga_galog_round_done(iommu, local_clock() - start);
+		/* Disable waits for this thread: a log still written ends it. */
+		if (READ_ONCE(gl->stopping))
+			break;
+		/* Another round follows: the CPU is given up in between. */
+		if (pend)
+			cond_resched();
 	} while (pend);
 	mutex_unlock(&gl->drain_lock);
 }
@@ -464,8 +547,10 @@ static irqreturn_t amd_ga_galog_thread(int irq, void *data)
  * @gl: the GA log
  *
  * For benchmarks and tests; the IRQ thread uses amd_ga_galog_process().
+ * Torn slots found here run lossless recovery before this returns, as
+ * they do in the IRQ thread: no interrupt need follow to make up for them.
  *
- * Context: process context; takes @gl->drain_lock.
+ * Context: process context, may sleep; takes @gl->drain_lock.
  * Return: the number of entries consumed.
  */
 unsigned int amd_ga_galog_drain(struct amd_ga_galog *gl)
@@ -474,6 +559,7 @@ unsigned int amd_ga_galog_drain(struct amd_ga_galog *gl)
 
 	mutex_lock(&gl->drain_lock);
 	n = amd_ga_galog_drain_all(gl);
+	amd_ga_galog_recover(gl);
 	mutex_unlock(&gl->drain_lock);
 	return n;
 }
@@ -515,14 +601,19 @@ static void amd_ga_galog_free(struct amd_ga_galog *gl)
  * @iommu: the IOMMU; needs GASup and GAMSup = vAPIC
  *
  * Allocates 512 entries (4 KiB, length code 8) and the tail mirror slot,
- * programs base, tail address, head = tail = 0, installs the threaded
- * handler before any GA interrupt can be raised, then sets GALogEn and
- * GAIntEn and waits, bounded, for GALogRun. An IOMMU that never reports
- * GALogRun (QEMU's) gets one message and keeps working.
+ * stops a log left running (kexec, kdump: clears GALogEn and GAIntEn and
+ * waits, bounded, for GALogRun = 0, since until then the IOMMU writes the
+ * old buffer), programs base, tail address, head = tail = 0, installs the
+ * threaded handler before any GA interrupt can be raised, then sets
+ * GALogEn and GAIntEn and waits, bounded, for GALogRun. An IOMMU that
+ * never reports GALogRun (QEMU's) gets one message and keeps working. A
+ * log left running that does not stop is not reprogrammed (counted in
+ * galog_run_stuck).
  *
  * Context: process context, may sleep.
  * Return: 0, -EBUSY if already enabled, -EOPNOTSUPP without GA/vAPIC
- * support, -ENOMEM, or the error of the IRQ setup.
+ * support, -ENOMEM, -ETIMEDOUT if a log left running did not stop, or the
+ * error of the IRQ setup.
  */
 int amd_ga_galog_enable(struct amd_ga_iommu *iommu)
 {
@@ -540,6 +631,7 @@ int amd_ga_galog_enable(struct amd_ga_iommu *iommu)
 		return -ENOMEM;
 	gl->iommu = iommu;
 	mutex_init(&gl->drain_lock);
+	mutex_init(&gl->enable_lock);
 	gl->budget = AMD_GA_GALOG_BUDGET;
 	gl->recovery = true;
 	gl->buf = (u64 *)get_zeroed_page(GFP_KERNEL);
@@ -549,8 +641,20 @@ int amd_ga_galog_enable(struct amd_ga_iommu *iommu)
 		goto err_free;
 	}
 
-	/* A log left running (kexec, kdump) stops before it is reprogrammed. */
+	/*
+	 * A log left running (kexec, kdump) stops before it is reprogrammed:
+	 * until GALogRun reads 0 the IOMMU still writes the old buffer, and
+	 * a base written meanwhile need not take. One that never stops is
+	 * left alone: the memory it writes is the previous kernel's.
+	 */
 	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN, 0);
+	if (!amd_ga_galog_wait_run(gl, false)) {
+		atomic64_inc(&iommu->stats.galog_run_stuck);
+		pr_err("%s: a GA log left running (kexec, kdump?) still reports GALogRun %u ms after GALogEn was cleared: not reprogrammed, GA log not enabled\n",
+		       iommu->name, AMD_GA_GALOG_RUN_TIMEOUT_MS);
+		amd_ga_galog_free(gl);
+		return -ETIMEDOUT;
+	}
 	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_BASE,
 		     (__sme_set(virt_to_phys(gl->buf)) & AMD_GA_GALOG_BASE_ADDR) |
 		     FIELD_PREP(AMD_GA_GALOG_BASE_LEN, AMD_GA_GALOG_LEN_CODE_512));
@@ -596,27 +700,50 @@ EXPORT_SYMBOL_GPL(amd_ga_galog_enable);
  * amd_ga_galog_disable() - stop the GA log of an IOMMU and free it
  * @iommu: the IOMMU
  *
- * Clears GALogEn and GAIntEn, waits (bounded) for GALogRun = 0 and for
- * the IRQ thread to finish, then frees the log.
+ * Marks the log as stopping and clears GALogEn and GAIntEn, both under
+ * the lock of the overflow restart, so that no restart can set GALogEn
+ * again from then on (the IRQ thread may be in the middle of one). It
+ * does not wait for the drain lock first: the thread holds that for as
+ * long as posts keep coming, and they stop only once GALogEn is clear.
+ * Then it waits for the IRQ thread to finish (free_irq()), makes sure
+ * the enables are still clear, and waits, bounded, for GALogRun = 0:
+ * only then are the base and tail address cleared and the log freed. A
+ * log whose GALogRun never clears may still be written by the IOMMU: its
+ * buffer and tail slot are leaked, with a message, never freed (counted
+ * in galog_run_stuck).
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; not from the GA IRQ thread.
  */
 void amd_ga_galog_disable(struct amd_ga_iommu *iommu)
 {
 	struct amd_ga_galog *gl = iommu->galog;
+	bool stopped;
 
 	if (!gl)
 		return;
+	mutex_lock(&gl->enable_lock);
+	WRITE_ONCE(gl->stopping, true);
 	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN, 0);
-	if (!amd_ga_galog_wait_run(gl, false))
-		pr_warn("%s: GA log still running after GALogEn was cleared\n",
-			iommu->name);
+	mutex_unlock(&gl->enable_lock);
+	/* The thread's loop ends: no restart, and no new entries. */
 	free_irq(gl->irq, gl);
 	if (iommu->ops->free_ga_irq)
 		iommu->ops->free_ga_irq(iommu);
+	/* One write, so that nothing freed below is left enabled. */
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN, 0);
+	stopped = amd_ga_galog_wait_run(gl, false);
+	iommu->galog = NULL;
+	if (!stopped) {
+		atomic64_inc(&iommu->stats.galog_run_stuck);
+		pr_err("%s: GA log still running %u ms after GALogEn was cleared: leaking its buffer and tail slot, which the IOMMU may still write\n",
+		       iommu->name, AMD_GA_GALOG_RUN_TIMEOUT_MS);
+		/* On purpose: the pointers are dropped here. */
+		kmemleak_not_leak(gl->tail_mirror);
+		kfree(gl);
+		return;
+	}
 	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_BASE, 0);
 	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL_ADDR, 0);
-	iommu->galog = NULL;
 	amd_ga_galog_free(gl);
 }
 EXPORT_SYMBOL_GPL(amd_ga_galog_disable);

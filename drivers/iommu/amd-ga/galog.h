@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The GA log engine: buffer, enable/disable and restart sequences, the
- * threaded GA interrupt handler that drains the log in bounded batches,
- * and lossless recovery after an overflow.
+ * threaded GA interrupt handler that drains the log in bounded batches
+ * and bounded rounds, and lossless recovery after lost entries.
  */
 #ifndef AMD_GA_GALOG_H
 #define AMD_GA_GALOG_H
@@ -25,9 +25,16 @@ struct amd_ga_iommu;
  *	reads and zeroes them (a zero slot is one not written yet)
  * @tail_mirror: where the IOMMU mirrors the tail pointer
  * @irq: the GA interrupt; immutable while enabled
- * @drain_lock: one drainer at a time (the IRQ thread or a direct drain)
+ * @drain_lock: one drainer at a time (the IRQ thread or a direct drain);
+ *	taken before @enable_lock
+ * @enable_lock: orders the overflow restart's GALogEn writes against
+ *	amd_ga_galog_disable(); never waits for @drain_lock
+ * @stopping: amd_ga_galog_disable() has begun: no restart may set GALogEn
+ *	again; set under @enable_lock, read under it (or READ_ONCE for an
+ *	early exit)
  * @head: byte offset of the next entry to consume; @drain_lock
- * @needs_recovery: entries were lost, run recovery; @drain_lock
+ * @needs_recovery: entries were lost (overflow, torn slots), run recovery
+ *	before the drain lock is dropped; @drain_lock
  * @woken: tags the current drain handed to the notifier; @drain_lock
  * @budget: entries per pass; READ_ONCE
  * @recovery: lossless recovery after an overflow (on by default; tests
@@ -40,6 +47,8 @@ struct amd_ga_galog {
 	u64 *tail_mirror;
 	int irq;
 	struct mutex drain_lock;	/* one drainer at a time */
+	struct mutex enable_lock;	/* restart vs disable */
+	bool stopping;
 	u32 head;
 	bool needs_recovery;
 	struct amd_ga_tag_filter woken;

@@ -61,6 +61,12 @@ struct amd_ga_backend_ops {
  * @galog_torn: slots between head and tail still empty after a bounded
  *	wait (the entry never became visible), skipped
  * @galog_unclaimed: valid entries consumed while no notifier was registered
+ * @galog_rounds: rounds of the GA interrupt thread's loop (a Status read,
+ *	the drain, restart and recovery), each ending in a reschedule point
+ * @galog_max_round_ns: longest such round, wall time in nanoseconds
+ * @galog_run_stuck: GALogRun still read 1 at the end of a bounded wait:
+ *	an overflow restart given up, a disabled log leaked rather than
+ *	freed, or a log left running at enable not reprogrammed
  * @cmd_waits: COMPLETION_WAITs issued
  * @cmd_wait_timeouts: COMPLETION_WAITs that did not complete in time
  * @irte_writes: IRTEs stored
@@ -80,6 +86,9 @@ struct amd_ga_stats {
 	atomic64_t galog_stale_tags;
 	atomic64_t galog_torn;
 	atomic64_t galog_unclaimed;
+	atomic64_t galog_rounds;
+	atomic64_t galog_max_round_ns;
+	atomic64_t galog_run_stuck;
 	atomic64_t cmd_waits;
 	atomic64_t cmd_wait_timeouts;
 	atomic64_t irte_writes;

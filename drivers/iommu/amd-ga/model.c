@@ -82,16 +82,39 @@ static void model_ga_irq(struct amd_ga_model *m)
 	irq_work_queue(&m->ga_work);
 }
 
-/* The GA log buffer and its size in bytes, or NULL if misprogrammed. */
+/*
+ * The GA log buffer and its size in bytes, or NULL if misprogrammed. A
+ * log that lingers after it was told to stop still writes the buffer it
+ * was started with.
+ */
 static u64 *model_galog(struct amd_ga_model *m, u32 *size)
 {
-	u64 base = REG(m, AMD_GA_MMIO_GALOG_BASE);
+	u64 base = m->galog_stopping ? m->galog_run_base :
+				       REG(m, AMD_GA_MMIO_GALOG_BASE);
 	unsigned int len = FIELD_GET(AMD_GA_GALOG_BASE_LEN, base);
 
 	if (len < MODEL_LEN_MIN || len > MODEL_LEN_MAX)
 		return NULL;
 	*size = 16U << len;
 	return model_va(m, base & AMD_GA_GALOG_BASE_ADDR, *size, SZ_4K);
+}
+
+/*
+ * The log was told to stop (GALogEn cleared, or an overflow): GALogRun
+ * goes to 0 at once, or, with the linger quirk, after that many Status
+ * reads, the log writing on meanwhile (model_read()).
+ */
+static void model_galog_stop(struct amd_ga_model *m)
+{
+	lockdep_assert_held(&m->lock);
+	if (!(REG(m, AMD_GA_MMIO_STATUS) & AMD_GA_STATUS_GALOG_RUN))
+		return;
+	if (m->galog_run_linger) {
+		m->galog_stopping = true;
+		return;
+	}
+	m->galog_stopping = false;
+	REG(m, AMD_GA_MMIO_STATUS) &= ~AMD_GA_STATUS_GALOG_RUN;
 }
 
 /*
@@ -107,7 +130,8 @@ static enum amd_ga_model_result model_galog_append(struct amd_ga_model *m,
 	u64 *buf, *mirror;
 
 	lockdep_assert_held(&m->lock);
-	if (!(REG(m, AMD_GA_MMIO_CONTROL) & AMD_GA_CTRL_GALOG_EN) ||
+	if ((!(REG(m, AMD_GA_MMIO_CONTROL) & AMD_GA_CTRL_GALOG_EN) &&
+	     !m->galog_stopping) ||
 	    !(REG(m, AMD_GA_MMIO_STATUS) & AMD_GA_STATUS_GALOG_RUN))
 		return AMD_GA_MODEL_LOG_OFF;
 	buf = model_galog(m, &size);
@@ -119,7 +143,7 @@ static enum amd_ga_model_result model_galog_append(struct amd_ga_model *m,
 	next = (tail + AMD_GA_GALOG_ENTRY_SIZE) & (size - 1);
 	if (next == head) {
 		REG(m, AMD_GA_MMIO_STATUS) |= AMD_GA_STATUS_GALOG_OVERFLOW;
-		REG(m, AMD_GA_MMIO_STATUS) &= ~AMD_GA_STATUS_GALOG_RUN;
+		model_galog_stop(m);
 		model_ga_irq(m);
 		return AMD_GA_MODEL_LOG_FULL;
 	}
@@ -128,7 +152,8 @@ static enum amd_ga_model_result model_galog_append(struct amd_ga_model *m,
 	/* The entry is in memory before the tail says so. */
 	smp_wmb();
 	REG(m, AMD_GA_MMIO_GALOG_TAIL) = next;
-	mirror = model_va(m, REG(m, AMD_GA_MMIO_GALOG_TAIL_ADDR) &
+	mirror = model_va(m, (m->galog_stopping ? m->galog_run_tail_addr :
+			      REG(m, AMD_GA_MMIO_GALOG_TAIL_ADDR)) &
 			  AMD_GA_GALOG_TAIL_ADDR, sizeof(u64), sizeof(u64));
 	if (mirror)
 		WRITE_ONCE(*mirror, next);
@@ -138,14 +163,20 @@ static enum amd_ga_model_result model_galog_append(struct amd_ga_model *m,
 	return AMD_GA_MODEL_LOGGED;
 }
 
-/* GALogEn 0 -> 1 starts the log, if it is programmed and not overflowed. */
+/*
+ * GALogEn 0 -> 1 starts the log, if it is programmed and not overflowed.
+ * A log still lingering after a stop never stopped: the edge is lost, as
+ * the restart sequence's "wait for GALogRun = 0" warns.
+ */
 static void model_galog_start(struct amd_ga_model *m)
 {
 	u32 size;
 
-	if (m->no_galog_run || !model_galog(m, &size) ||
+	if (m->galog_stopping || m->no_galog_run || !model_galog(m, &size) ||
 	    (REG(m, AMD_GA_MMIO_STATUS) & AMD_GA_STATUS_GALOG_OVERFLOW))
 		return;
+	m->galog_run_base = REG(m, AMD_GA_MMIO_GALOG_BASE);
+	m->galog_run_tail_addr = REG(m, AMD_GA_MMIO_GALOG_TAIL_ADDR);
 	REG(m, AMD_GA_MMIO_STATUS) |= AMD_GA_STATUS_GALOG_RUN;
 }
 
@@ -249,10 +280,14 @@ static void model_write_ctrl(struct amd_ga_model *m, u64 val)
 	u64 old = REG(m, AMD_GA_MMIO_CONTROL);
 
 	REG(m, AMD_GA_MMIO_CONTROL) = val;
-	if ((val & AMD_GA_CTRL_GALOG_EN) && !(old & AMD_GA_CTRL_GALOG_EN))
+	if (!(val & AMD_GA_CTRL_GALOG_EN) && (old & AMD_GA_CTRL_GALOG_EN))
+		m->stats.galog_en_clears++;
+	if ((val & AMD_GA_CTRL_GALOG_EN) && !(old & AMD_GA_CTRL_GALOG_EN)) {
+		m->stats.galog_en_sets++;
 		model_galog_start(m);
+	}
 	if (!(val & AMD_GA_CTRL_GALOG_EN))
-		REG(m, AMD_GA_MMIO_STATUS) &= ~AMD_GA_STATUS_GALOG_RUN;
+		model_galog_stop(m);
 	if (val & AMD_GA_CTRL_CMD_BUF_EN) {
 		REG(m, AMD_GA_MMIO_STATUS) |= AMD_GA_STATUS_CMD_BUF_RUN;
 		model_run_cmds(m);
@@ -273,6 +308,13 @@ static u64 model_read(struct amd_ga_iommu *iommu, u32 off)
 	val = REG(m, off);
 	if (off == AMD_GA_MMIO_GALOG_TAIL)
 		m->stats.galog_tail_reads++;
+	/* A lingering stop completes after the quirk's count of reads. */
+	if (off == AMD_GA_MMIO_STATUS && m->galog_stopping &&
+	    m->galog_run_linger != AMD_GA_MODEL_LINGER_FOREVER &&
+	    !--m->galog_run_linger) {
+		m->galog_stopping = false;
+		REG(m, AMD_GA_MMIO_STATUS) &= ~AMD_GA_STATUS_GALOG_RUN;
+	}
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 	return val;
 }
@@ -308,10 +350,14 @@ static void model_write(struct amd_ga_iommu *iommu, u32 off, u64 val)
 		model_run_cmds(m);
 		break;
 	case AMD_GA_MMIO_GALOG_BASE:
+		if (REG(m, AMD_GA_MMIO_STATUS) & AMD_GA_STATUS_GALOG_RUN)
+			m->stats.galog_reprogram_running++;
 		REG(m, off) = val & (AMD_GA_GALOG_BASE_ADDR |
 				     AMD_GA_GALOG_BASE_LEN);
 		break;
 	case AMD_GA_MMIO_GALOG_TAIL_ADDR:
+		if (REG(m, AMD_GA_MMIO_STATUS) & AMD_GA_STATUS_GALOG_RUN)
+			m->stats.galog_reprogram_running++;
 		REG(m, off) = val & AMD_GA_GALOG_TAIL_ADDR;
 		break;
 	case AMD_GA_MMIO_GALOG_HEAD:
@@ -555,11 +601,41 @@ void amd_ga_model_set_no_galog_run(struct amd_ga_model *m, bool quirk)
 
 	raw_spin_lock_irqsave(&m->lock, flags);
 	m->no_galog_run = quirk;
-	if (quirk)
+	if (quirk) {
+		m->galog_stopping = false;
 		REG(m, AMD_GA_MMIO_STATUS) &= ~AMD_GA_STATUS_GALOG_RUN;
+	}
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 }
 EXPORT_SYMBOL_GPL(amd_ga_model_set_no_galog_run);
+
+/**
+ * amd_ga_model_set_galog_run_linger() - a GA log that is slow to stop
+ * @m: the model
+ * @reads: Status reads for which GALogRun stays 1 after the log is told
+ *	to stop (GALogEn cleared, or an overflow); 0 to stop at once (a stop
+ *	lingering now completes), AMD_GA_MODEL_LINGER_FOREVER for a log that
+ *	never stops
+ *
+ * Until GALogRun reads 0 the log keeps writing entries and the tail slot
+ * where it was started, whatever is programmed meanwhile, and a GALogEn
+ * 0 -> 1 edge does not restart it: what real hardware may do when
+ * software does not wait for GALogRun = 0. The count applies to the next
+ * stop (or the one lingering now) and is used up by it.
+ */
+void amd_ga_model_set_galog_run_linger(struct amd_ga_model *m, u32 reads)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	m->galog_run_linger = reads;
+	if (!reads && m->galog_stopping) {
+		m->galog_stopping = false;
+		REG(m, AMD_GA_MMIO_STATUS) &= ~AMD_GA_STATUS_GALOG_RUN;
+	}
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+}
+EXPORT_SYMBOL_GPL(amd_ga_model_set_galog_run_linger);
 
 /**
  * amd_ga_model_get_stats() - snapshot of the model's counters

@@ -78,6 +78,10 @@ struct amd_ga_model_ops {
  * @cmd_illegal: commands with an unknown opcode (skipped)
  * @irte_cache_hits: IRTE reads served from the IRTE cache
  * @bad_addr: table or page addresses outside memory
+ * @galog_en_clears: Control writes that cleared GALogEn
+ * @galog_en_sets: Control writes that set GALogEn
+ * @galog_reprogram_running: writes of GA Log Base or GA Log Tail Address
+ *	while GALogRun was 1 (software must wait for GALogRun = 0 first)
  */
 struct amd_ga_model_stats {
 	u64 results[AMD_GA_MODEL_NR_RESULTS];
@@ -91,7 +95,13 @@ struct amd_ga_model_stats {
 	u64 cmd_illegal;
 	u64 irte_cache_hits;
 	u64 bad_addr;
+	u64 galog_en_clears;
+	u64 galog_en_sets;
+	u64 galog_reprogram_running;
 };
+
+/* amd_ga_model_set_galog_run_linger(): a GA log that never stops */
+#define AMD_GA_MODEL_LINGER_FOREVER	U32_MAX
 
 #define AMD_GA_MODEL_IRTE_CACHE		256	/* direct mapped, by (devid, index) */
 #define AMD_GA_MODEL_DTE_CACHE		64	/* direct mapped, by devid */
@@ -133,6 +143,14 @@ struct amd_ga_model_dte_slot {
  * @dte_cache: DTE cache; under @lock
  * @stats: counters; under @lock
  * @no_galog_run: quirk: never report GALogRun (as QEMU); under @lock
+ * @galog_run_linger: quirk: Status reads for which a GA log that was told
+ *	to stop (GALogEn cleared, or an overflow) keeps GALogRun = 1 and keeps
+ *	writing; AMD_GA_MODEL_LINGER_FOREVER: it never stops; under @lock
+ * @galog_stopping: a stop is lingering (see @galog_run_linger); under @lock
+ * @galog_run_base: GA Log Base as the log was last started with; a
+ *	lingering log keeps writing there, whatever is programmed since;
+ *	under @lock
+ * @galog_run_tail_addr: GA Log Tail Address, likewise; under @lock
  * @ops: output callbacks; immutable
  * @ctx: argument of @ops; immutable
  * @fwnode: names @domain
@@ -148,6 +166,10 @@ struct amd_ga_model {
 	struct amd_ga_model_dte_slot dte_cache[AMD_GA_MODEL_DTE_CACHE];
 	struct amd_ga_model_stats stats;
 	bool no_galog_run;
+	u32 galog_run_linger;
+	bool galog_stopping;
+	u64 galog_run_base;
+	u64 galog_run_tail_addr;
 	const struct amd_ga_model_ops *ops;
 	void *ctx;
 	struct fwnode_handle *fwnode;
@@ -166,6 +188,7 @@ enum amd_ga_model_result amd_ga_model_raise(struct amd_ga_model *m,
 					    u16 devid, u32 index);
 int amd_ga_model_galog_inject(struct amd_ga_model *m, u64 entry);
 void amd_ga_model_set_no_galog_run(struct amd_ga_model *m, bool quirk);
+void amd_ga_model_set_galog_run_linger(struct amd_ga_model *m, u32 reads);
 u64 amd_ga_model_efr(void);
 void amd_ga_model_get_stats(struct amd_ga_model *m,
 			    struct amd_ga_model_stats *out);
