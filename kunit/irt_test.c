@@ -69,7 +69,13 @@ static int irt_test_init(struct kunit *test)
 static void irt_test_exit(struct kunit *test)
 {
 	struct irt_test_ctx *ctx = test->priv;
+	struct amd_ga_irte_ref ref;
+	unsigned int i;
 
+	/* A case may end with entries allocated: destroy refuses those. */
+	for (i = 0; !IS_ERR_OR_NULL(ctx->irt) && i < AMD_GA_IRT_ENTRIES; i++)
+		if (!amd_ga_irte_ref_init(&ref, ctx->irt, i))
+			amd_ga_irte_free(&ref);
 	amd_ga_irt_destroy(ctx->irt);
 	amd_ga_fake_destroy(ctx->fake);
 }
@@ -220,6 +226,40 @@ static void irt_test_index_alloc(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, ref.table, NULL);
 	KUNIT_ASSERT_EQ(test, amd_ga_irte_alloc(irt, AMD_GA_IRTE_ANY, &r2), 0);
 	KUNIT_EXPECT_EQ(test, r2.index, 0);
+}
+
+/*
+ * A table with an entry still allocated is not destroyed: its owner (a
+ * posted IRTE, say) still stores into it. Once the entry is freed, it is.
+ */
+static void irt_test_destroy_refuses_allocated(struct kunit *test)
+{
+	struct irt_test_ctx *ctx = test->priv;
+	static const u16 id = 0x21;
+	struct amd_ga_irte_ref ref;
+	struct amd_ga_irt *irt;
+	u64 dte[4];
+	int ret;
+
+	irt_test_fake(test, GA_EFR, 0);
+	irt = irt_test_table(test, &id, 1, true);
+	KUNIT_ASSERT_EQ(test, amd_ga_irte_alloc(irt, 0x17, &ref), 0);
+	ret = amd_ga_irt_destroy(irt);
+	if (ret != -EBUSY) {
+		/* Gone with its entry: touch neither again. */
+		ctx->irt = NULL;
+		KUNIT_FAIL(test, "a table with entry 0x17 allocated was destroyed (%d)",
+			   ret);
+		return;
+	}
+	/* Untouched: the device still remaps through it. */
+	KUNIT_ASSERT_EQ(test, amd_ga_devtab_read(irt->iommu, id, dte), 0);
+	KUNIT_EXPECT_EQ(test, dte[2] & AMD_GA_DTE2_INT_TAB_ROOT, (u64)irt->pa);
+	KUNIT_EXPECT_TRUE(test, test_bit(0x17, irt->used));
+	amd_ga_irte_free(&ref);
+	KUNIT_EXPECT_EQ(test, amd_ga_irt_destroy(irt), 0);
+	ctx->irt = NULL;
+	KUNIT_EXPECT_EQ(test, amd_ga_irt_destroy(NULL), 0);
 }
 
 /* 128-bit writes: exact memory image; invalidation only when needed. */
@@ -717,6 +757,7 @@ static struct kunit_case amd_ga_irt_test_cases[] = {
 	KUNIT_CASE(irt_test_attach_programs_dte),
 	KUNIT_CASE(irt_test_create_bad_args),
 	KUNIT_CASE(irt_test_index_alloc),
+	KUNIT_CASE(irt_test_destroy_refuses_allocated),
 	KUNIT_CASE(irt_test_write128),
 	KUNIT_CASE(irt_test_write32),
 	KUNIT_CASE(irt_test_format_choice),

@@ -257,14 +257,31 @@ EXPORT_SYMBOL_GPL(amd_ga_irt_attach);
  * dropped what it cached, and frees the table. If that wait fails, the
  * IOMMU may still read the table, so its memory is left allocated.
  *
+ * A table with entries still allocated (amd_ga_irte_alloc(), posted IRTEs
+ * among them) is refused and left as it is: their owners still hold
+ * references into it, and a posted IRTE may be attached to a vCPU whose
+ * load or put would store into freed memory.
+ *
  * Context: process context.
+ * Return: 0 (also for NULL, an ERR_PTR() or a foreign table, which are
+ * left alone); -EBUSY if entries are still allocated.
  */
-void amd_ga_irt_destroy(struct amd_ga_irt *irt)
+int amd_ga_irt_destroy(struct amd_ga_irt *irt)
 {
+	unsigned long flags;
+	unsigned int used;
 	bool keep = false;
 
 	if (IS_ERR_OR_NULL(irt) || !irt->owned)
-		return;
+		return 0;
+	raw_spin_lock_irqsave(irt->lock, flags);
+	used = bitmap_weight(irt->used, AMD_GA_IRT_ENTRIES);
+	raw_spin_unlock_irqrestore(irt->lock, flags);
+	if (used) {
+		pr_err("%s: not destroying the IRT at %pa: %u entries are still allocated\n",
+		       irt->iommu->name, &irt->pa, used);
+		return -EBUSY;
+	}
 	if (irt->attached &&
 	    amd_ga_devtab_set_irt(irt->iommu, irt->devids, irt->nr_devids, 0)) {
 		pr_err("%s: keeping the IRT at %pa: the IOMMU did not confirm it stopped using it\n",
@@ -276,6 +293,7 @@ void amd_ga_irt_destroy(struct amd_ga_irt *irt)
 		free_pages((unsigned long)irt->entries,
 			   get_order(amd_ga_irt_bytes(irt->ga)));
 	kfree(irt);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(amd_ga_irt_destroy);
 

@@ -101,7 +101,7 @@ struct amd_ga_irt *amd_ga_irt_create(struct amd_ga_iommu *iommu,
 struct amd_ga_irt *amd_ga_irt_create_pci(struct amd_ga_iommu *iommu,
 					 struct pci_dev *pdev);
 int amd_ga_irt_attach(struct amd_ga_irt *irt);
-void amd_ga_irt_destroy(struct amd_ga_irt *irt);
+int amd_ga_irt_destroy(struct amd_ga_irt *irt);
 int amd_ga_irt_init_foreign(struct amd_ga_irt *irt,
 			    struct amd_ga_iommu *iommu, void *entries,
 			    bool ga, const u16 *devids, unsigned int nr,

@@ -159,12 +159,26 @@ int amd_ga_modelenv_write_irte(struct amd_ga_modelenv *env, u16 devid,
 }
 EXPORT_SYMBOL_GPL(amd_ga_modelenv_write_irte);
 
+/* Free every allocated index of @irt, then the table. */
+static void env_destroy_table(struct amd_ga_irt *irt)
+{
+	struct amd_ga_irte_ref ref;
+	unsigned int i;
+
+	if (IS_ERR_OR_NULL(irt))
+		return;
+	for (i = 0; i < AMD_GA_ENV_IRT_ENTRIES; i++)
+		if (!amd_ga_irte_ref_init(&ref, irt, i))
+			amd_ga_irte_free(&ref);
+	amd_ga_irt_destroy(irt);
+}
+
 static void env_destroy_tables(struct amd_ga_modelenv *env)
 {
 	unsigned int i;
 
 	for (i = 0; i < env->ndevs; i++) {
-		amd_ga_irt_destroy(env->irt[i]);
+		env_destroy_table(env->irt[i]);
 		env->irt[i] = NULL;
 	}
 	env->ndevs = 0;
@@ -185,7 +199,7 @@ static struct amd_ga_irt *env_table(struct amd_ga_iommu *iommu, u16 devid)
 	for (i = 0; !ret && i < AMD_GA_ENV_IRT_ENTRIES; i++)
 		ret = amd_ga_irte_alloc(irt, i, &ref);
 	if (ret) {
-		amd_ga_irt_destroy(irt);
+		env_destroy_table(irt);
 		return ERR_PTR(ret);
 	}
 	return irt;
