@@ -22,6 +22,15 @@
 #include "standin.h"
 #include "vapic.h"
 
+/*
+ * Every wait is bounded, and running out is a failure: for the stand-in
+ * vCPUs to block and to take their vectors, and for the GA log drain to
+ * reach the notifier.
+ */
+#define DT_WAIT_MS	5000
+/* 400 entries, each through the slow notifier (1 ms, the first 200 ms). */
+#define DT_DRAIN_MS	10000
+
 static void dispatch_lookup(struct kunit *test)
 {
 	struct amd_ga_vm *vm = amd_ga_vm_create(8, test);
@@ -167,14 +176,14 @@ static void dispatch_recover_blocked(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	KUNIT_ASSERT_EQ(test, standin_init(h, 8, 2, true), 0);
-	KUNIT_ASSERT_TRUE(test, standin_wait_blocked(h, 5000));
+	KUNIT_ASSERT_TRUE_MSG(test, standin_wait_blocked(h, DT_WAIT_MS), "%s", h->lost);
 	/* IRR set behind the log's back on vCPUs 2 and 5 only. */
 	amd_ga_vapic_irr_set(h->vcpus[2].page, STANDIN_VEC_BASE + 1);
 	amd_ga_vapic_irr_set(h->vcpus[5].page, STANDIN_VEC_BASE);
 	atomic64_add(2, &h->posted);
 	woken = amd_ga_dispatch_recover(NULL);
 	KUNIT_EXPECT_EQ(test, woken, 2U);
-	KUNIT_EXPECT_EQ(test, standin_settle(h, 5000), 0U);
+	KUNIT_EXPECT_EQ_MSG(test, standin_settle(h, DT_WAIT_MS), 0U, "%s", h->lost);
 	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[2].wakes), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&h->vcpus[5].wakes), 1);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&h->handled), 2LL);
@@ -242,7 +251,7 @@ static void slow_boost(bool on)
  */
 static int slow_wait_first_call(void)
 {
-	unsigned long end = jiffies + 30 * HZ;
+	unsigned long end = jiffies + msecs_to_jiffies(DT_WAIT_MS);
 	unsigned int other;
 
 	while (!atomic_read(&slow.calls)) {
@@ -268,7 +277,8 @@ static void slow_give_up(struct kunit *test, struct standin_host *h, int err)
 	standin_exit(h);
 	if (err == -ENODEV)
 		kunit_skip(test, "needs a second CPU");
-	KUNIT_FAIL(test, "the GA log drain never called the notifier");
+	KUNIT_FAIL(test, "the GA log drain did not call the notifier within %u ms",
+		   DT_WAIT_MS);
 }
 
 static void dispatch_unregister_during_drain(struct kunit *test)
@@ -364,10 +374,11 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 		h->vcpus[v].rec = NULL;
 	}
 	slow_boost(false);
-	end = jiffies + 30 * HZ;
+	end = jiffies + msecs_to_jiffies(DT_DRAIN_MS);
 	while (atomic64_read(&s->galog_entries) < 400 && time_before(jiffies, end))
 		usleep_range(5000, 10000);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&s->galog_entries), 400LL);
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&s->galog_entries), 400LL,
+			    "GA log entries consumed within %u ms", DT_DRAIN_MS);
 	/* Each entry woke its vCPU, was coalesced into such a wake, or was stale. */
 	total = atomic64_read(&s->galog_wakes) + atomic64_read(&s->galog_coalesced) +
 		atomic64_read(&s->galog_stale_tags);

@@ -29,8 +29,26 @@
 
 #define PT_IRQ_BASE	0x7f000000	/* host IRQ numbers nothing else uses */
 #define PT_NVCPUS	4
+/*
+ * A GA log entry the notifier has not seen this long after the model
+ * wrote it is lost: a failure, never a retry. An interrupt the model did
+ * not log for a blocking vCPU fails at once, without waiting.
+ */
 #define PT_WAIT_MS	3000
 #define PT_MAX_IRTES	72
+
+static const char * const pt_result_name[AMD_GA_MODEL_NR_RESULTS + 1] = {
+	[AMD_GA_MODEL_REMAPPED]		= "remapped",
+	[AMD_GA_MODEL_DOORBELL]		= "doorbell",
+	[AMD_GA_MODEL_LOGGED]		= "logged",
+	[AMD_GA_MODEL_IRR_ONLY]		= "IRR only",
+	[AMD_GA_MODEL_LOG_FULL]		= "log full",
+	[AMD_GA_MODEL_LOG_OFF]		= "log off",
+	[AMD_GA_MODEL_DISABLED]		= "disabled",
+	[AMD_GA_MODEL_ABORTED]		= "aborted",
+	[AMD_GA_MODEL_UNTRANSLATED]	= "untranslated",
+	[AMD_GA_MODEL_NR_RESULTS]	= "not raised",
+};
 
 /* The GA log notifier is global: the running case's context. */
 static struct pt_ctx *pt_current;
@@ -241,6 +259,7 @@ static void pt_irq_affinity_and_update_ga(struct kunit *test)
 	struct pt_ctx *c = test->priv;
 	struct penv_irte *pi = pt_irte(test, 1, 7);
 	struct amd_ga_pi_data req = pt_pi(c, 0, 0x51, 5, true);
+	enum amd_ga_model_result res;
 	struct amd_ga_irte_fields f;
 	int n;
 
@@ -270,8 +289,15 @@ static void pt_irq_affinity_and_update_ga(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, f.guest.ga_log_intr);
 	KUNIT_EXPECT_EQ(test, f.guest.dest, 5U);
 	n = atomic_read(&c->notified[0]);
-	KUNIT_EXPECT_EQ(test, penv_raise(&c->env, pi), AMD_GA_MODEL_LOGGED);
-	KUNIT_EXPECT_TRUE(test, pt_wait_above(&c->notified[0], n));
+	res = penv_raise(&c->env, pi);
+	KUNIT_EXPECT_EQ_MSG(test, res, AMD_GA_MODEL_LOGGED,
+			    "lost wakeup: blocking vCPU 0 (GATag %#x) vector 0x51: %s, not logged",
+			    pt_tag(c, 0), pt_result_name[res]);
+	/* Not logged: nothing will call the notifier, no use waiting. */
+	if (res == AMD_GA_MODEL_LOGGED)
+		KUNIT_EXPECT_TRUE_MSG(test, pt_wait_above(&c->notified[0], n),
+				      "lost wakeup: vCPU 0 (GATag %#x) vector 0x51 logged, notifier not called within %u ms",
+				      pt_tag(c, 0), PT_WAIT_MS);
 	KUNIT_EXPECT_EQ(test, c->last_tag, pt_tag(c, 0));
 	KUNIT_EXPECT_TRUE(test, amd_ga_vapic_irr_test_and_clear(c->page[0], 0x51));
 
@@ -772,6 +798,20 @@ static void pt_route_change_wakes_old_vcpu(struct kunit *test)
 	amd_ga_vapic_irr_test_and_clear(c->page[3], 0x90);
 }
 
+/**
+ * struct pt_block - what one pass through the blocking window saw
+ * @res: the model's answer to the device interrupt
+ * @pending: the final IRR check found the vector
+ * @woken: the GA log notifier was called for vCPU 0
+ * @irr: the vector was in the IRR when the vCPU woke (or gave up)
+ */
+struct pt_block {
+	enum amd_ga_model_result res;
+	bool pending;
+	bool woken;
+	bool irr;
+};
+
 /*
  * A stand-in vCPU about to sleep, in the order KVM uses: IRTEs to the
  * blocking state, then the final IRR check, then sleep until woken. The
@@ -780,75 +820,106 @@ static void pt_route_change_wakes_old_vcpu(struct kunit *test)
  * @wrong_order checks the IRR before the IRTEs say "blocking" (the bug the
  * order prevents), with the interrupt posted in between.
  *
+ * In the right order the vCPU blocks before the interrupt, so the IOMMU
+ * must log it: any other result of the model is a lost wakeup at once,
+ * and the vCPU does not sleep on it. A logged one must reach the notifier
+ * within @wait_ms.
+ *
  * Return: true if the vCPU got the interrupt exactly as it must: found by
  * its IRR check, or woken by the GA log notifier within @wait_ms; in the
  * right order the IOMMU logs it in both cases. False if it would sleep
- * forever with the interrupt pending.
+ * forever with the interrupt pending; @b says what was seen.
  */
 static bool pt_block_once(struct pt_ctx *c, struct penv_irte *pi, u8 vector,
 			  bool post_after_check, bool wrong_order,
-			  unsigned int wait_ms)
+			  unsigned int wait_ms, struct pt_block *b)
 {
 	struct amd_ga_vcpu *v = c->vcpu[0];
 	int n = atomic_read(&c->notified[0]);
 	void *page = c->page[0];
-	bool pending, woken, irr;
+	bool raised = false;
 	unsigned long end;
 
-	amd_ga_vcpu_load(v, 2);
+	memset(b, 0, sizeof(*b));
+	b->res = AMD_GA_MODEL_NR_RESULTS;
+	/* The last round left the vCPU blocking: only unblocking ends that. */
+	amd_ga_vcpu_unblocking(v, 2);
 	if (wrong_order) {
-		pending = amd_ga_vapic_irr_test(page, vector);
-		penv_raise(&c->env, pi);
+		b->pending = amd_ga_vapic_irr_test(page, vector);
+		b->res = penv_raise(&c->env, pi);
+		raised = true;
 		amd_ga_vcpu_blocking(v);
 	} else {
 		amd_ga_vcpu_blocking(v);
-		if (!post_after_check)
-			penv_raise(&c->env, pi);
-		pending = amd_ga_vapic_irr_test(page, vector);
+		if (!post_after_check) {
+			b->res = penv_raise(&c->env, pi);
+			raised = true;
+		}
+		b->pending = amd_ga_vapic_irr_test(page, vector);
 	}
 
 	/* Sleep as kvm_vcpu_block() does, unless the IRR check found it. */
 	end = jiffies + msecs_to_jiffies(wait_ms);
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		if (!pending && post_after_check && !wrong_order) {
+		if (!raised) {
 			/* The interrupt arrives while the vCPU goes to sleep. */
-			penv_raise(&c->env, pi);
-			post_after_check = false;
+			b->res = penv_raise(&c->env, pi);
+			raised = true;
 		}
-		woken = atomic_read(&c->notified[0]) > n;
-		if (woken || time_after(jiffies, end))
+		b->woken = atomic_read(&c->notified[0]) > n;
+		if (b->woken || time_after(jiffies, end))
+			break;
+		/* Blocking and not logged: no wake-up can come. */
+		if (!wrong_order && b->res != AMD_GA_MODEL_LOGGED)
 			break;
 		/* Found by the IRR check: only the GA log entry is awaited. */
-		schedule_timeout(msecs_to_jiffies(pending ? 1 : 10));
+		schedule_timeout(msecs_to_jiffies(b->pending ? 1 : 10));
 	}
 	__set_current_state(TASK_RUNNING);
-	irr = amd_ga_vapic_irr_test_and_clear(page, vector);
+	b->irr = amd_ga_vapic_irr_test_and_clear(page, vector);
 	if (wrong_order)
-		return pending || woken;
-	return woken && (pending || irr);
+		return b->pending || b->woken;
+	return b->res == AMD_GA_MODEL_LOGGED && b->woken && (b->pending || b->irr);
 }
 
 /*
  * The blocking window, many times, with the interrupt posted before and
  * after the final IRR check: nothing is lost, and each interrupt posted
- * after the check is delivered by a GA log wake-up.
+ * after the check is delivered by a GA log wake-up. The first loss ends
+ * the case, naming the vCPU, the vector and what the model did.
  */
 static void pt_blocking_window(struct kunit *test)
 {
 	struct pt_ctx *c = test->priv;
 	struct penv_irte *pi = pt_irte(test, 1, 70);
-	unsigned int i, lost = 0;
+	struct pt_block b;
+	unsigned int i;
+	bool after;
 	u64 cmds;
 
 	KUNIT_ASSERT_EQ(test, amd_ga_vcpu_attach_irte(c->vcpu[0], pi->p, 0xa0), 0);
 	c->wake = current;
 	cmds = penv_commands(&c->env);
-	for (i = 0; i < 400; i++)
-		if (!pt_block_once(c, pi, 0xa0, i & 1, false, PT_WAIT_MS))
-			lost++;
+	for (i = 0; i < 400; i++) {
+		after = i & 1;
+		if (pt_block_once(c, pi, 0xa0, after, false, PT_WAIT_MS, &b))
+			continue;
+		if (b.res != AMD_GA_MODEL_LOGGED)
+			KUNIT_FAIL(test,
+				   "round %u: lost wakeup of blocking vCPU 0 (GATag %#x) vector 0xa0 posted %s the final IRR check: the model did not log it (%s)",
+				   i, pt_tag(c, 0), after ? "after" : "before",
+				   pt_result_name[b.res]);
+		else
+			KUNIT_FAIL(test,
+				   "round %u: lost wakeup of blocking vCPU 0 (GATag %#x) vector 0xa0 posted %s the final IRR check: logged, IRR check %s, notifier %s within %u ms, vector %s",
+				   i, pt_tag(c, 0), after ? "after" : "before",
+				   b.pending ? "found it" : "did not",
+				   b.woken ? "called" : "not called", PT_WAIT_MS,
+				   b.irr ? "in the IRR" : "gone from the IRR");
+		break;
+	}
 	c->wake = NULL;
-	KUNIT_EXPECT_EQ(test, lost, 0U);
 	KUNIT_EXPECT_EQ(test, penv_commands(&c->env), cmds);
 }
 
@@ -862,11 +933,13 @@ static void pt_blocking_wrong_order_loses(struct kunit *test)
 	struct pt_ctx *c = test->priv;
 	struct penv_irte *pi = pt_irte(test, 1, 71);
 	unsigned int i, lost = 0;
+	struct pt_block b;
 
 	KUNIT_ASSERT_EQ(test, amd_ga_vcpu_attach_irte(c->vcpu[0], pi->p, 0xa1), 0);
 	c->wake = current;
+	/* Each waits the full 300 ms for a wake-up that must not come. */
 	for (i = 0; i < 3; i++)
-		if (!pt_block_once(c, pi, 0xa1, false, true, 300))
+		if (!pt_block_once(c, pi, 0xa1, false, true, 300, &b))
 			lost++;
 	c->wake = NULL;
 	KUNIT_EXPECT_EQ(test, lost, 3U);
@@ -955,7 +1028,9 @@ static int pt_overflow_once(struct kunit *test, unsigned int v, bool recovery)
 	KUNIT_EXPECT_EQ(test, logged, AMD_GA_GALOG_ENTRIES - 1);
 	KUNIT_EXPECT_EQ(test, res, AMD_GA_MODEL_LOG_FULL);
 	KUNIT_EXPECT_TRUE(test, amd_ga_vapic_irr_test(c->page[v], 0xb4));
-	KUNIT_EXPECT_TRUE(test, pt_wait_above64(&st->galog_overflows, overflows));
+	KUNIT_EXPECT_TRUE_MSG(test, pt_wait_above64(&st->galog_overflows, overflows),
+			      "GA log overflow (vCPU %u's entry, vector 0xb4, dropped) not handled within %u ms",
+			      v, PT_WAIT_MS);
 	/* The pass that saw the overflow, restart and recovery included, ends. */
 	mutex_lock(&gl->drain_lock);
 	mutex_unlock(&gl->drain_lock);
