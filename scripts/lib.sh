@@ -5,6 +5,9 @@ AMD_GA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AMD_GA_CACHE=${AMD_GA_CACHE:-/var/cache/amd-ga}
 KSRC_61=${KSRC_61:-$AMD_GA_CACHE/linux-source-6.1}
 
+# What a lockdep, KASAN, UBSAN, WARN, BUG or stall report starts with.
+KERNEL_SPLATS=${KERNEL_SPLATS:-'BUG:|WARNING:|KASAN:|UBSAN:|possible circular locking|inconsistent lock state|possible recursive locking|sleeping function called from invalid context|Invalid wait context|Kernel panic|general protection fault|Oops:|RCU detected stall|rcu_preempt detected stall|soft lockup'}
+
 log() { printf '[amd-ga] %s\n' "$*" >&2; }
 die() { printf '[amd-ga] error: %s\n' "$*" >&2; exit 1; }
 
