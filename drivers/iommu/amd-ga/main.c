@@ -9,6 +9,7 @@
 #include <linux/moduleparam.h>
 
 #include "dispatch.h"
+#include "log.h"
 #include "mmio.h"
 #include "posted.h"
 
@@ -41,7 +42,8 @@ static int __init amd_ga_init(void)
  * GA log IRQ threads (drain, recovery) are gone with the IOMMUs; then
  * route-change kicks are flushed, posted IRTEs' RCU frees and the ones a
  * consumer kept are done; last the registry's RCU frees, so that no
- * callback of this module runs after its code is freed.
+ * callback of this module runs after its code is freed; deferred messages
+ * are printed last.
  */
 static void __exit amd_ga_exit(void)
 {
@@ -49,6 +51,7 @@ static void __exit amd_ga_exit(void)
 	amd_ga_mmio_remove_all();
 	amd_ga_posted_exit();
 	amd_ga_dispatch_exit();
+	amd_ga_msg_flush();
 }
 
 module_init(amd_ga_init);
