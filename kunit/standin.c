@@ -74,15 +74,7 @@ static const char *standin_state(struct standin_vcpu *sv)
 {
 	if (!sv->rec)
 		return "destroyed";
-	switch (READ_ONCE(sv->rec->state)) {
-	case AMD_GA_VCPU_STOPPED:
-		return "stopped";
-	case AMD_GA_VCPU_RUNNING:
-		return "running";
-	case AMD_GA_VCPU_BLOCKED:
-		return "blocked";
-	}
-	return "?";
+	return amd_ga_vcpu_state_name(READ_ONCE(sv->rec->state));
 }
 
 static u32 standin_tag(struct standin_vcpu *sv)

@@ -332,15 +332,7 @@ static int vh_vcpu_fn(void *data)
 
 static const char *vh_state(struct vh_vcpu *v)
 {
-	switch (READ_ONCE(v->rec->state)) {
-	case AMD_GA_VCPU_STOPPED:
-		return "stopped";
-	case AMD_GA_VCPU_RUNNING:
-		return "running";
-	case AMD_GA_VCPU_BLOCKED:
-		return "blocked";
-	}
-	return "?";
+	return amd_ga_vcpu_state_name(READ_ONCE(v->rec->state));
 }
 
 /*

@@ -62,6 +62,20 @@ enum amd_ga_vcpu_state {
 	AMD_GA_VCPU_BLOCKED,
 };
 
+/* The state's name, for messages. */
+static inline const char *amd_ga_vcpu_state_name(enum amd_ga_vcpu_state state)
+{
+	switch (state) {
+	case AMD_GA_VCPU_STOPPED:
+		return "stopped";
+	case AMD_GA_VCPU_RUNNING:
+		return "running";
+	case AMD_GA_VCPU_BLOCKED:
+		return "blocked";
+	}
+	return "?";
+}
+
 /**
  * struct amd_ga_vcpu - one vCPU as amd-ga sees it
  * @vm: the VM; immutable
