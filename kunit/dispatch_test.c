@@ -197,8 +197,26 @@ static struct {
 	atomic_t after_unregister;
 	atomic_t bad_record;
 	bool unregistered;
+	bool release;
 	int cpu;
 } slow;
+
+/*
+ * The first call lasts until the test has torn down (it sets @release)
+ * or is unregistering the notifier (which waits for this call), at most
+ * DT_WAIT_MS: teardown then happens while a call is in flight however
+ * late the test's thread gets to it on a loaded host. Under the drain's
+ * rcu_read_lock().
+ */
+static void slow_hold_first_call(void)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(DT_WAIT_MS);
+
+	/* A notifier must not sleep: spin. */
+	while (!READ_ONCE(slow.release) && amd_ga_dispatch_notifier() &&
+	       time_before(jiffies, end))
+		cpu_relax();
+}
 
 static int slow_notifier(u32 ga_tag)
 {
@@ -218,7 +236,10 @@ static int slow_notifier(u32 ga_tag)
 	 * and a drain may make no more than one call per vCPU.
 	 */
 	rec = amd_ga_vcpu_lookup(ga_tag);
-	mdelay(first ? 200 : 1);
+	if (first)
+		slow_hold_first_call();
+	else
+		mdelay(1);
 	if (rec && READ_ONCE(rec->ga_tag) != ga_tag)
 		atomic_inc(&slow.bad_record);
 	atomic_dec(&slow.inflight);
@@ -273,6 +294,7 @@ static int slow_wait_first_call(void)
 /* Give up a test whose drain never reached the notifier. */
 static void slow_give_up(struct kunit *test, struct standin_host *h, int err)
 {
+	WRITE_ONCE(slow.release, true);
 	slow_boost(false);
 	standin_exit(h);
 	if (err == -ENODEV)
@@ -373,6 +395,7 @@ static void dispatch_vm_teardown_during_drain(struct kunit *test)
 		amd_ga_vcpu_destroy(h->vcpus[v].rec);
 		h->vcpus[v].rec = NULL;
 	}
+	WRITE_ONCE(slow.release, true);
 	slow_boost(false);
 	end = jiffies + msecs_to_jiffies(DT_DRAIN_MS);
 	while (atomic64_read(&s->galog_entries) < 400 && time_before(jiffies, end))
