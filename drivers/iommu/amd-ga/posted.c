@@ -494,11 +494,7 @@ void amd_ga_posted_destroy(struct amd_ga_posted *p)
 	if (vcpu) {
 		raw_spin_lock(&vcpu->lock);
 		amd_ga_posted_write_host(p);
-		list_del_init(&p->vnode.node);
-		/* Every unlink holds both locks: the entry was counted. */
-		WARN_ON_ONCE(!vcpu->nr_irtes);
-		vcpu->nr_irtes--;
-		WRITE_ONCE(p->vnode.vcpu, NULL);
+		amd_ga_vcpu_irte_unlink(vcpu, &p->vnode);
 		raw_spin_unlock(&vcpu->lock);
 	} else if (amd_ga_posted_guest(p)) {
 		amd_ga_posted_write_host(p);

@@ -78,18 +78,6 @@ static bool amd_ga_posted_on_route(const struct amd_ga_posted *p,
 	       FIELD_GET(AMD_GA_IRTE_LO_GATAG, p->irte.lo) == route->ga_tag;
 }
 
-/* Take @p off @vcpu's list; @p's and @vcpu's locks held. */
-static void amd_ga_vcpu_unlink(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p)
-{
-	lockdep_assert_held(&p->lock);
-	lockdep_assert_held(&vcpu->lock);
-	list_del_init(&p->vnode.node);
-	/* Every unlink holds both locks: the entry was counted. */
-	WARN_ON_ONCE(!vcpu->nr_irtes);
-	vcpu->nr_irtes--;
-	WRITE_ONCE(p->vnode.vcpu, NULL);
-}
-
 /*
  * The body of amd_ga_vcpu_attach_irte(), with @p's lock, @vcpu's lock and
  * (for a move) @from's lock held. On success @old is the route the entry
@@ -140,7 +128,7 @@ static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
 	}
 	if (from != vcpu) {
 		if (from)
-			amd_ga_vcpu_unlink(from, p);
+			amd_ga_vcpu_irte_unlink(from, &p->vnode);
 		list_add_tail(&p->vnode.node, &vcpu->irtes);
 		vcpu->nr_irtes++;
 		WRITE_ONCE(p->vnode.vcpu, vcpu);
@@ -234,7 +222,7 @@ static int amd_ga_vcpu_unpost(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
 	lockdep_assert_held(&p->lock);
 	lockdep_assert_held(&vcpu->lock);
 	ret = amd_ga_posted_write_host(p);
-	amd_ga_vcpu_unlink(vcpu, p);
+	amd_ga_vcpu_irte_unlink(vcpu, &p->vnode);
 	p->routed = false;
 	*kick = amd_ga_posted_route_pending(&p->route);
 	return ret;
@@ -320,9 +308,7 @@ void amd_ga_posted_vcpu_release(struct amd_ga_vcpu *vcpu)
 			p = n->posted;
 		} else if (n) {
 			/* Its owner writes it: amd-ga can only forget it. */
-			list_del_init(&n->node);
-			WRITE_ONCE(n->vcpu, NULL);
-			vcpu->nr_irtes--;
+			amd_ga_vcpu_irte_unlink(vcpu, n);
 			foreign++;
 		}
 		raw_spin_unlock_irqrestore(&vcpu->lock, flags);

@@ -97,6 +97,25 @@ int amd_ga_vcpu_add_irte(struct amd_ga_vcpu *vcpu,
 EXPORT_SYMBOL_GPL(amd_ga_vcpu_add_irte);
 
 /**
+ * amd_ga_vcpu_irte_unlink() - take an entry off its vCPU's list
+ * @vcpu: the vCPU whose list holds @irte, its lock held
+ * @irte: the entry
+ *
+ * The one place the list, the entry's @vcpu and the count change together
+ * (for a posted IRTE, its own lock is held as well).
+ */
+void amd_ga_vcpu_irte_unlink(struct amd_ga_vcpu *vcpu,
+			     struct amd_ga_vcpu_irte *irte)
+{
+	lockdep_assert_held(&vcpu->lock);
+	list_del_init(&irte->node);
+	WRITE_ONCE(irte->vcpu, NULL);
+	/* Every unlink holds the vCPU lock: the entry was counted. */
+	WARN_ON_ONCE(!vcpu->nr_irtes);
+	vcpu->nr_irtes--;
+}
+
+/**
  * amd_ga_vcpu_del_irte() - the IRTE no longer posts to this vCPU
  * @vcpu: the vCPU
  * @irte: an entry on @vcpu's list
@@ -114,13 +133,10 @@ int amd_ga_vcpu_del_irte(struct amd_ga_vcpu *vcpu,
 	if (irte->posted)
 		return -EINVAL;
 	raw_spin_lock_irqsave(&vcpu->lock, flags);
-	if (irte->vcpu != vcpu) {
+	if (irte->vcpu != vcpu)
 		ret = -ENOENT;
-	} else {
-		list_del_init(&irte->node);
-		WRITE_ONCE(irte->vcpu, NULL);
-		vcpu->nr_irtes--;
-	}
+	else
+		amd_ga_vcpu_irte_unlink(vcpu, irte);
 	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
 	return ret;
 }

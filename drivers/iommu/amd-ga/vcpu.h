@@ -125,6 +125,8 @@ void amd_ga_vcpu_set_backing(struct amd_ga_vcpu *vcpu, void *page);
 int amd_ga_vcpu_set_blocked(struct amd_ga_vcpu *vcpu, bool blocked);
 int amd_ga_vcpu_add_irte(struct amd_ga_vcpu *vcpu,
 			 struct amd_ga_vcpu_irte *irte, u8 vector);
+void amd_ga_vcpu_irte_unlink(struct amd_ga_vcpu *vcpu,
+			     struct amd_ga_vcpu_irte *irte);
 int amd_ga_vcpu_del_irte(struct amd_ga_vcpu *vcpu,
 			 struct amd_ga_vcpu_irte *irte);
 bool amd_ga_vcpu_irr_pending_locked(struct amd_ga_vcpu *vcpu);
