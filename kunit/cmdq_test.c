@@ -12,8 +12,9 @@
 
 #include "cmdq.h"
 #include "fake_iommu.h"
+#include "instance.h"
 #include "iommu.h"
-#include "mmio.h"
+#include "probe.h"
 
 #define FAKE_EFR	(AMD_GA_EFR_GA_SUP | AMD_GA_EFR_IA_SUP)
 
@@ -247,7 +248,7 @@ static void cmdq_test_monotonic_compare(struct kunit *test)
 
 static struct amd_ga_iommu *cmdq_test_qemu(struct kunit *test)
 {
-	struct amd_ga_iommu *iommu = amd_ga_mmio_first();
+	struct amd_ga_iommu *iommu = amd_ga_first_iommu();
 
 	if (!iommu || !iommu->enabled)
 		kunit_skip(test, "no enabled AMD IOMMU");

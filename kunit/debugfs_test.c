@@ -20,10 +20,11 @@
 #include "debugfs.h"
 #include "gatag.h"
 #include "hw.h"
+#include "instance.h"
 #include "iommu.h"
 #include "irt.h"
 #include "irte.h"
-#include "mmio.h"
+#include "probe.h"
 
 #define TEST_BUF_SIZE	4096
 
@@ -344,7 +345,7 @@ static void amd_ga_debugfs_test_gatag_layout(struct kunit *test)
  */
 static void amd_ga_debugfs_test_irt(struct kunit *test)
 {
-	struct amd_ga_iommu *iommu = amd_ga_mmio_first();
+	struct amd_ga_iommu *iommu = amd_ga_first_iommu();
 	struct amd_ga_remap_cfg rcfg = {
 		.remap_en = true,
 		.vector = 0x45,

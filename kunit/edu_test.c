@@ -9,14 +9,14 @@
 
 #include "edu_scenarios.h"
 #include "iommu.h"
-#include "mmio.h"
+#include "probe.h"
 
 static struct amd_ga_edu *edu_test_ctx;
 static int edu_test_open_err;
 
 static int edu_test_suite_init(struct kunit_suite *suite)
 {
-	struct amd_ga_iommu *iommu = amd_ga_mmio_first();
+	struct amd_ga_iommu *iommu = amd_ga_first_iommu();
 
 	edu_test_ctx = NULL;
 	edu_test_open_err = iommu ? amd_ga_edu_open(iommu, &edu_test_ctx) :

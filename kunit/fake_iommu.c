@@ -12,6 +12,7 @@
 
 #include "cmdq.h"
 #include "fake_iommu.h"
+#include "instance.h"
 
 static struct amd_ga_fake *to_fake(struct amd_ga_iommu *iommu)
 {

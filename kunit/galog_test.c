@@ -21,6 +21,7 @@
 
 #include "dispatch.h"
 #include "galog.h"
+#include "instance.h"
 #include "standin.h"
 #include "vapic.h"
 

@@ -21,6 +21,7 @@
 #include "compat.h"
 #include "devtab.h"
 #include "fake_iommu.h"
+#include "instance.h"
 #include "iommu.h"
 #include "irt.h"
 

@@ -15,6 +15,7 @@
 #include "cmdq.h"
 #include "hw.h"
 #include "mmio.h"
+#include "probe.h"
 
 static void amd_ga_mmio_test_locate(struct kunit *test)
 {
@@ -34,7 +35,7 @@ static void amd_ga_mmio_test_locate(struct kunit *test)
 
 static void amd_ga_mmio_test_efr(struct kunit *test)
 {
-	struct amd_ga_iommu *iommu = amd_ga_mmio_first();
+	struct amd_ga_iommu *iommu = amd_ga_first_iommu();
 
 	if (!iommu)
 		kunit_skip(test, "amd-ga claimed no IOMMU");
@@ -61,7 +62,7 @@ static u64 amd_ga_mmio_test_efr_gam(u64 gam)
 static void amd_ga_mmio_test_ga_irq_offered(struct kunit *test)
 {
 	const struct amd_ga_backend_ops *plain, *vapic, *other;
-	struct amd_ga_iommu *iommu = amd_ga_mmio_first();
+	struct amd_ga_iommu *iommu = amd_ga_first_iommu();
 
 	plain = amd_ga_mmio_ops_for(amd_ga_mmio_test_efr_gam(0));
 	vapic = amd_ga_mmio_ops_for(amd_ga_mmio_test_efr_gam(AMD_GA_EFR_GAM_SUP_VAPIC));
@@ -128,7 +129,7 @@ static void amd_ga_mmio_test_ga_irq_msi(struct kunit *test)
 {
 	const struct amd_ga_backend_ops *ops =
 		amd_ga_mmio_ops_for(amd_ga_mmio_test_efr_gam(AMD_GA_EFR_GAM_SUP_VAPIC));
-	struct amd_ga_iommu *iommu = amd_ga_mmio_first();
+	struct amd_ga_iommu *iommu = amd_ga_first_iommu();
 	unsigned int round, t;
 	struct pci_dev *pdev;
 	atomic_t hits;

@@ -19,8 +19,8 @@
 #include "dispatch.h"
 #include "galog.h"
 #include "irt.h"
-#include "mmio.h"
 #include "posted_env.h"
+#include "probe.h"
 #include "standin.h"
 #include "trace.h"
 
@@ -366,7 +366,7 @@ static void amd_ga_trace_test_overflow(struct kunit *test)
  */
 static void amd_ga_trace_test_irte_write(struct kunit *test)
 {
-	struct amd_ga_iommu *iommu = amd_ga_mmio_first();
+	struct amd_ga_iommu *iommu = amd_ga_first_iommu();
 	struct tt_seen *s = &((struct tt_ctx *)test->priv)->seen;
 	struct amd_ga_remap_cfg cfg = {
 		.remap_en = true,

@@ -25,7 +25,7 @@
 #include "edu_scenarios.h"
 #include "ga_scenarios.h"
 #include "iommu.h"
-#include "mmio.h"
+#include "probe.h"
 
 struct amd_ga_demo_tally {
 	unsigned int passed;
@@ -110,7 +110,7 @@ static void amd_ga_demo_vm_destroy(void)
 static int __init amd_ga_demo_init(void)
 {
 	struct amd_ga_demo_tally t = {};
-	struct amd_ga_iommu *iommu = amd_ga_mmio_first();
+	struct amd_ga_iommu *iommu = amd_ga_first_iommu();
 
 	if (iommu) {
 		amd_ga_demo_features(iommu);

@@ -30,6 +30,7 @@
 #include "cmdq.h"
 #include "devtab.h"
 #include "edu_scenarios.h"
+#include "instance.h"
 #include "iommu.h"
 #include "irt.h"
 

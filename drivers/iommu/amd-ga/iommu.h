@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * One AMD IOMMU as amd-ga sees it: its backend (real MMIO or the software
- * model), its features, its Control register and its counters.
+ * The register-access layer: one AMD IOMMU as amd-ga sees it, its backend
+ * (real MMIO, the software model), its features, its Control register and
+ * its counters. The components' state hangs off the instance as opaque
+ * pointers that this layer never follows; regs.c implements it.
  */
 #ifndef AMD_GA_IOMMU_H
 #define AMD_GA_IOMMU_H
@@ -183,14 +185,6 @@ bool amd_ga_poll_status(struct amd_ga_iommu *iommu, u64 mask, u64 want,
 void amd_ga_iommu_init(struct amd_ga_iommu *iommu,
 		       const struct amd_ga_backend_ops *ops, void *backend,
 		       struct device *dev);
-int amd_ga_iommu_register(struct amd_ga_iommu *iommu);
-void amd_ga_iommu_unregister(struct amd_ga_iommu *iommu);
-
-/* amd_ga_iommu_enable() flags */
-#define AMD_GA_ENABLE_LEGACY_IRTE	BIT(0)	/* 32-bit IRTEs even with GASup */
-
-int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags);
-int amd_ga_iommu_disable(struct amd_ga_iommu *iommu);
 bool amd_ga_iommu_irte_128(struct amd_ga_iommu *iommu);
 
 int amd_ga_efr_describe(u64 efr, u64 efr2, char *buf, size_t len);

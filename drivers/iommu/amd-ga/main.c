@@ -9,9 +9,10 @@
 #include <linux/moduleparam.h>
 
 #include "dispatch.h"
+#include "instance.h"
 #include "log.h"
-#include "mmio.h"
 #include "posted.h"
+#include "probe.h"
 
 static bool legacy_irte;
 module_param(legacy_irte, bool, 0444);
@@ -22,16 +23,16 @@ static int __init amd_ga_init(void)
 {
 	int ret;
 
-	ret = amd_ga_mmio_probe_all();
+	ret = amd_ga_probe_all();
 	if (ret < 0)
 		return ret;
 	if (!ret) {
 		pr_info("no AMD IOMMU found; only the software model is available\n");
 		return 0;
 	}
-	ret = amd_ga_mmio_enable_all(legacy_irte ? AMD_GA_ENABLE_LEGACY_IRTE : 0);
+	ret = amd_ga_enable_all(legacy_irte ? AMD_GA_ENABLE_LEGACY_IRTE : 0);
 	if (ret) {
-		amd_ga_mmio_remove_all();
+		amd_ga_remove_all();
 		return ret;
 	}
 	return 0;
@@ -47,8 +48,8 @@ static int __init amd_ga_init(void)
  */
 static void __exit amd_ga_exit(void)
 {
-	amd_ga_mmio_disable_all();
-	amd_ga_mmio_remove_all();
+	amd_ga_disable_all();
+	amd_ga_remove_all();
 	amd_ga_posted_exit();
 	amd_ga_dispatch_exit();
 	amd_ga_msg_flush();

@@ -34,10 +34,5 @@ struct amd_ga_mmio {
 
 const struct amd_ga_backend_ops *amd_ga_mmio_ops_for(u64 efr);
 int amd_ga_mmio_locate(struct pci_dev *pdev, u8 *cap, phys_addr_t *base);
-int amd_ga_mmio_probe_all(void);
-void amd_ga_mmio_remove_all(void);
-int amd_ga_mmio_enable_all(unsigned int flags);
-void amd_ga_mmio_disable_all(void);
-struct amd_ga_iommu *amd_ga_mmio_first(void);
 
 #endif /* AMD_GA_MMIO_H */

@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 
 #include "atomic128.h"
+#include "instance.h"
 #include "model.h"
 #include "vapic.h"
 

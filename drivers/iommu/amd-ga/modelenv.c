@@ -11,6 +11,7 @@
 
 #include "cmdq.h"
 #include "devtab.h"
+#include "instance.h"
 #include "iommu.h"
 #include "modelenv.h"
 
