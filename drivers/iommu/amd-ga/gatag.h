@@ -14,12 +14,17 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
-#ifndef CONFIG_AMD_GA_MAX_VCPU_BITS
-#define CONFIG_AMD_GA_MAX_VCPU_BITS	12
-#endif
-
-/* The layout of this build. */
+/*
+ * The layout of this build. Kconfig picks the width in a kernel tree; an
+ * out-of-tree build has no Kconfig (a distro .config knows nothing of the
+ * option), so it gets Kconfig's default. CONFIG_ symbols belong to Kconfig
+ * alone: none is defined here.
+ */
+#ifdef CONFIG_AMD_GA_MAX_VCPU_BITS
 #define AMD_GA_GATAG_VCPU_BITS		CONFIG_AMD_GA_MAX_VCPU_BITS
+#else
+#define AMD_GA_GATAG_VCPU_BITS		12
+#endif
 #define AMD_GA_GATAG_VCPU_MASK		GENMASK(AMD_GA_GATAG_VCPU_BITS - 1, 0)
 #define AMD_GA_GATAG_VM_MASK		GENMASK(31, AMD_GA_GATAG_VCPU_BITS)
 #define AMD_GA_GATAG_MAX_VCPU_IDX	AMD_GA_GATAG_VCPU_MASK
