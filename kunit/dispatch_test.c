@@ -119,7 +119,7 @@ static void dispatch_vm_ids(struct kunit *test)
 		amd_ga_vm_destroy(vm);
 	}
 	amd_ga_vm_destroy(keep);
-	/* Directory leaves come and go with their VMs. */
+	/* The destroyed VMs are freed after a grace period. */
 	synchronize_rcu();
 }
 
@@ -213,7 +213,7 @@ static void slow_hold_first_call(void)
 	unsigned long end = jiffies + msecs_to_jiffies(DT_WAIT_MS);
 
 	/* A notifier must not sleep: spin. */
-	while (!READ_ONCE(slow.release) && amd_ga_dispatch_notifier() &&
+	while (!READ_ONCE(slow.release) && amd_ga_galog_has_wake() &&
 	       time_before(jiffies, end))
 		cpu_relax();
 }

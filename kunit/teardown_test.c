@@ -880,6 +880,8 @@ static void td_exit_waits_for_rcu_frees(struct kunit *test)
 	/* What module exit runs after the IOMMUs are gone. */
 	amd_ga_posted_exit();
 	amd_ga_dispatch_exit();
+	/* The module stays: later suites need the GA log's recovery back. */
+	KUNIT_EXPECT_EQ(test, amd_ga_dispatch_init(), 0);
 	KUNIT_EXPECT_EQ_MSG(test, amd_ga_dispatch_rcu_frees(), 0U,
 			    "module exit returned with RCU frees of amd_ga.ko still queued");
 }

@@ -438,9 +438,11 @@ static u64 bench_hash_lookups(const u32 *tags, unsigned int ntags,
 }
 
 /*
- * A registry of one VM that nothing else touches, looked up the way
- * amd_ga_vcpu_lookup() looks (directory, leaf, VM, vCPU slot): the
- * yardstick for the host's speed beside each lookup measurement. An
+ * A registry of one VM that nothing else touches, looked up through a
+ * fixed chain of dependent loads (directory, leaf, VM, vCPU slot): the
+ * yardstick for the host's speed beside each lookup measurement. It need
+ * not have amd_ga_vcpu_lookup()'s shape (an xarray walk): the figures are
+ * ratios between registry sizes, each over its own yardstick run. An
  * emulated CPU's speed drifts over the seconds it takes to create
  * thousands of VMs, and the registry figure must not carry that.
  */

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The GA log notifier and the GATag -> VM -> vCPU registry.
+ * The GA log's consumer and the GATag -> VM -> vCPU registry.
  *
- * The notifier is called from the GA log IRQ thread under
- * rcu_read_lock(), so unregistering (NULL) followed by synchronize_rcu()
- * guarantees that no call is in flight any more: kvm_amd may unload with
+ * The GA log engine (galog.c) is given its consumer: the notifier kvm_amd
+ * registers becomes its wake function, stored there only (a static
+ * call), and recovery after lost entries walks the registry and the
+ * posted IRTEs. The notifier is called from the GA log IRQ thread under
+ * rcu_read_lock(), so unregistering (NULL) waits for a grace period and
+ * no call is in flight any more afterwards: kvm_amd may unload with
  * entries still in the log.
  *
- * A lookup is three dependent loads under RCU: directory leaf, VM, vCPU
- * slot. Its cost does not depend on how many VMs or vCPUs exist. VMs and
- * vCPU records are freed after a grace period, so a drain that races with
- * teardown never touches freed memory.
+ * A lookup is lock-free under RCU: the VM ID allocator's xarray maps the
+ * ID to the VM (a walk of the same depth for every ID), then one load of
+ * the vCPU slot. Its cost does not depend on how many VMs or vCPUs
+ * exist. VMs and vCPU records are freed after a grace period, so a
+ * drain that races with teardown never touches freed memory.
  *
  * Teardown does not depend on the order of the hypervisor's calls (Linux
  * 6.1 destroys a VM's arch state before its vCPUs, other versions and
@@ -32,65 +36,39 @@
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/static_call.h>
+#include <linux/xarray.h>
 
 #include "dispatch.h"
+#include "galog.h"
 #include "gatag.h"
 #include "posted.h"
 #include "vcpu.h"
 
-/**
- * struct amd_ga_vm_leaf - AMD_GA_VM_LEAF_SIZE consecutive VM IDs
- * @rcu: deferred free
- * @used: VMs published in @vm; registry lock
- * @vm: the VMs; written under the registry lock, read under RCU
- */
-struct amd_ga_vm_leaf {
-	struct rcu_head rcu;
-	unsigned int used;
-	struct amd_ga_vm __rcu *vm[AMD_GA_VM_LEAF_SIZE];
-};
-
 /*
- * The registry lock serialises VM and vCPU creation and destruction, the
- * VM list, directory leaf allocation and the reference counts of VMs.
- * Readers use RCU only.
+ * The registry lock serialises VM and vCPU creation and destruction, VM
+ * ID allocation and release, the VM list and the reference counts of
+ * VMs. Readers use RCU only.
  */
 static DEFINE_MUTEX(amd_ga_registry_lock);
 static LIST_HEAD(amd_ga_vms);
 /* VMs allocated: published ones and destroyed ones with vCPU records left. */
 static unsigned int amd_ga_vms_allocated;
-static struct amd_ga_vm_leaf __rcu *amd_ga_vm_dir[AMD_GA_VM_DIR_SIZE];
+/*
+ * VM ID -> VM, and the only place a VM is published: the xarray holds a
+ * VM from amd_ga_vm_create() (which stores it fully initialised) until
+ * amd_ga_vm_destroy() erases its ID. Lookups use xa_load() under RCU.
+ *
+ * The top ID is never handed out: amd_ga_dispatch_init() reserves it, so
+ * that the xarray keeps the height the largest ID needs and a lookup
+ * walks as many levels with one VM of a low ID as with thousands.
+ */
+#define AMD_GA_VM_ID_TOP	AMD_GA_GATAG_MAX_VM_ID
 static struct amd_ga_vmid_alloc amd_ga_vmids = {
 	.xa	= XARRAY_INIT(amd_ga_vmids.xa,
 			      XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_IRQ),
 	.next	= 1,
-	.max	= AMD_GA_GATAG_MAX_VM_ID,
+	.max	= AMD_GA_VM_ID_TOP - 1,
 };
-
-/*
- * Written with WRITE_ONCE(), read with READ_ONCE() under rcu_read_lock():
- * a function pointer needs no dependency ordering, only the grace period
- * on unregistration.
- */
-static int (*amd_ga_notifier)(u32 ga_tag);
-
-/* What the notifier static call runs while no notifier is registered. */
-int amd_ga_notifier_none(u32 ga_tag)
-{
-	return -ENODEV;
-}
-
-/*
- * The GA log drain calls the notifier through this static call: a direct
- * call, patched at registration, instead of an indirect one (a retpoline
- * on most x86 machines) per call. It always names the registered
- * notifier, or amd_ga_notifier_none().
- */
-DEFINE_STATIC_CALL(amd_ga_notifier_call, amd_ga_notifier_none);
-
-/* Serialises registrations: the pointer and the static call change together. */
-static DEFINE_MUTEX(amd_ga_notifier_lock);
 
 /**
  * amd_ga_register_ga_log_notifier() - set the function GA log entries call
@@ -100,8 +78,10 @@ static DEFINE_MUTEX(amd_ga_notifier_lock);
  *
  * The notifier runs in the GA log IRQ thread under rcu_read_lock(): it
  * must not sleep. It returns 0 when it woke a vCPU and -ENOENT for a tag
- * it does not know (amd-ga counts those as stale). Unregistering returns
- * only when no call of the previous notifier is in flight.
+ * it does not know (amd-ga counts those as stale). It becomes the GA
+ * log's wake function (amd_ga_galog_set_wake()), which is where it is
+ * stored and what serialises registrations. Unregistering returns only
+ * when no call of the previous notifier is in flight.
  *
  * Context: process context; may sleep (the static call is patched).
  * Return: 0.
@@ -114,57 +94,18 @@ int amd_ga_register_ga_log_notifier(int (*notifier)(u32 ga_tag))
 	 */
 	if (!notifier)
 		amd_ga_posted_kick_flush();
-	mutex_lock(&amd_ga_notifier_lock);
-	WRITE_ONCE(amd_ga_notifier, notifier);
-	static_call_update(amd_ga_notifier_call,
-			   notifier ? notifier : amd_ga_notifier_none);
-	mutex_unlock(&amd_ga_notifier_lock);
-	if (!notifier)
-		synchronize_rcu();
+	amd_ga_galog_set_wake(notifier);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(amd_ga_register_ga_log_notifier);
 
 /**
- * amd_ga_dispatch_notifier() - the registered notifier
- *
- * Context: under rcu_read_lock(). The GA log drain reads the notifier
- * once per pass and makes every call of the pass with it: the whole pass
- * is one RCU read-side critical section, so an unregistration still waits
- * for every call made through the value read.
- * Return: the notifier, or NULL when none is registered.
- */
-amd_ga_notifier_fn amd_ga_dispatch_notifier(void)
-{
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "GA log notifier read outside RCU");
-	return READ_ONCE(amd_ga_notifier);
-}
-
-/**
- * amd_ga_dispatch_tag() - hand one GATag to the notifier
- * @ga_tag: the tag
- *
- * Context: under rcu_read_lock(), in the GA log IRQ thread.
- * Return: the notifier's result, -ERANGE for a tag outside the layout
- * (VM ID 0 is never allocated), -ENODEV when no notifier is registered.
- */
-int amd_ga_dispatch_tag(u32 ga_tag)
-{
-	amd_ga_notifier_fn fn;
-
-	if (!amd_ga_gatag_in_layout(ga_tag))
-		return -ERANGE;
-	fn = amd_ga_dispatch_notifier();
-	if (!fn)
-		return -ENODEV;
-	return fn(ga_tag);
-}
-
-/**
  * amd_ga_vcpu_lookup() - the vCPU a GATag names
  * @ga_tag: the tag
  *
- * Lock-free and O(1): directory leaf, VM, vCPU slot.
+ * Lock-free, and its cost does not depend on how many VMs or vCPUs
+ * exist, nor on their IDs: xa_load() of the VM ID (a walk of the same
+ * few levels for every ID, see amd_ga_vmids), then the vCPU slot.
  *
  * Context: under rcu_read_lock() (the notifier always is); the record
  * stays valid until rcu_read_unlock().
@@ -175,13 +116,11 @@ struct amd_ga_vcpu *amd_ga_vcpu_lookup(u32 ga_tag)
 {
 	u32 vm_id = ga_tag >> AMD_GA_GATAG_VCPU_BITS;
 	u32 idx = ga_tag & AMD_GA_GATAG_VCPU_MASK;
-	struct amd_ga_vm_leaf *leaf;
 	struct amd_ga_vm *vm;
 
-	leaf = rcu_dereference(amd_ga_vm_dir[vm_id >> AMD_GA_VM_LEAF_BITS]);
-	if (!leaf)
-		return NULL;
-	vm = rcu_dereference(leaf->vm[vm_id & (AMD_GA_VM_LEAF_SIZE - 1)]);
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "GATag looked up outside RCU");
+	/* NULL for ID 0, a free ID and the reserved top one. */
+	vm = xa_load(&amd_ga_vmids.xa, vm_id);
 	if (!vm || idx >= vm->max_vcpus)
 		return NULL;
 	return rcu_dereference(vm->vcpus[idx]);
@@ -216,7 +155,7 @@ EXPORT_SYMBOL_GPL(amd_ga_vcpu_ga_tag);
  * amd_ga_vm_id() - the VM ID of a VM
  * @vm: the VM
  *
- * Return: its ID, 1..AMD_GA_GATAG_MAX_VM_ID.
+ * Return: its ID, 1..AMD_GA_GATAG_MAX_VM_ID - 1.
  */
 u32 amd_ga_vm_id(const struct amd_ga_vm *vm)
 {
@@ -242,12 +181,6 @@ static void amd_ga_vm_free_rcu(struct rcu_head *head)
 	atomic_dec(&amd_ga_rcu_frees);
 }
 
-static void amd_ga_leaf_free_rcu(struct rcu_head *head)
-{
-	kvfree(container_of(head, struct amd_ga_vm_leaf, rcu));
-	atomic_dec(&amd_ga_rcu_frees);
-}
-
 static void amd_ga_vcpu_free_rcu(struct rcu_head *head)
 {
 	kfree(container_of(head, struct amd_ga_vcpu, rcu));
@@ -257,8 +190,8 @@ static void amd_ga_vcpu_free_rcu(struct rcu_head *head)
 /**
  * amd_ga_dispatch_rcu_frees() - registry frees still waiting for RCU
  *
- * Return: VM, vCPU record and directory leaf frees queued with
- * call_rcu() whose callback has not run yet.
+ * Return: VM and vCPU record frees queued with call_rcu() whose
+ * callback has not run yet.
  */
 unsigned int amd_ga_dispatch_rcu_frees(void)
 {
@@ -271,6 +204,9 @@ unsigned int amd_ga_dispatch_rcu_frees(void)
  * @priv: the hypervisor's VM
  *
  * VM IDs are handed out cyclically and never twice at the same time.
+ * Allocating the ID publishes the VM: it is stored in the allocator's
+ * xarray, where amd_ga_vcpu_lookup() finds it, fully initialised and
+ * with no vCPU yet.
  *
  * Context: process context, may sleep.
  * Return: the VM, or ERR_PTR(-EINVAL) for a bad @max_vcpus,
@@ -278,9 +214,7 @@ unsigned int amd_ga_dispatch_rcu_frees(void)
  */
 struct amd_ga_vm *amd_ga_vm_create(u32 max_vcpus, void *priv)
 {
-	struct amd_ga_vm_leaf *leaf;
 	struct amd_ga_vm *vm;
-	u32 top;
 	int ret;
 
 	if (!max_vcpus || max_vcpus > AMD_GA_GATAG_MAX_VCPU_IDX + 1)
@@ -293,33 +227,17 @@ struct amd_ga_vm *amd_ga_vm_create(u32 max_vcpus, void *priv)
 	vm->refs = 1;
 
 	mutex_lock(&amd_ga_registry_lock);
+	/* The xarray's store orders the initialisation above before it. */
 	ret = amd_ga_vmid_get(&amd_ga_vmids, vm, &vm->id);
-	if (ret)
-		goto err_unlock;
-	top = vm->id >> AMD_GA_VM_LEAF_BITS;
-	leaf = rcu_dereference_protected(amd_ga_vm_dir[top],
-					 lockdep_is_held(&amd_ga_registry_lock));
-	if (!leaf) {
-		leaf = kvzalloc(sizeof(*leaf), GFP_KERNEL);
-		if (!leaf) {
-			ret = -ENOMEM;
-			goto err_put;
-		}
-		rcu_assign_pointer(amd_ga_vm_dir[top], leaf);
+	if (ret) {
+		mutex_unlock(&amd_ga_registry_lock);
+		kvfree(vm);
+		return ERR_PTR(ret);
 	}
-	leaf->used++;
-	rcu_assign_pointer(leaf->vm[vm->id & (AMD_GA_VM_LEAF_SIZE - 1)], vm);
 	list_add_tail(&vm->node, &amd_ga_vms);
 	amd_ga_vms_allocated++;
 	mutex_unlock(&amd_ga_registry_lock);
 	return vm;
-
-err_put:
-	amd_ga_vmid_put(&amd_ga_vmids, vm->id);
-err_unlock:
-	mutex_unlock(&amd_ga_registry_lock);
-	kvfree(vm);
-	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(amd_ga_vm_create);
 
@@ -374,9 +292,8 @@ static void amd_ga_vcpu_kill(struct amd_ga_vcpu *vcpu)
  */
 void amd_ga_vm_destroy(struct amd_ga_vm *vm)
 {
-	struct amd_ga_vm_leaf *leaf;
 	struct amd_ga_vcpu *vcpu;
-	u32 top, i;
+	u32 i;
 
 	if (IS_ERR_OR_NULL(vm))
 		return;
@@ -385,17 +302,12 @@ void amd_ga_vm_destroy(struct amd_ga_vm *vm)
 		mutex_unlock(&amd_ga_registry_lock);
 		return;
 	}
-	top = vm->id >> AMD_GA_VM_LEAF_BITS;
-	leaf = rcu_dereference_protected(amd_ga_vm_dir[top],
-					 lockdep_is_held(&amd_ga_registry_lock));
-	RCU_INIT_POINTER(leaf->vm[vm->id & (AMD_GA_VM_LEAF_SIZE - 1)], NULL);
-	if (!--leaf->used) {
-		RCU_INIT_POINTER(amd_ga_vm_dir[top], NULL);
-		amd_ga_free_after_gp(&leaf->rcu, amd_ga_leaf_free_rcu);
-	}
-	list_del(&vm->node);
-	/* A new VM may take the ID: the old vCPUs can no longer be posted to. */
+	/*
+	 * Unpublished: lookups of the ID fail from here on. A new VM may
+	 * take it: the old vCPUs can no longer be posted to.
+	 */
 	amd_ga_vmid_put(&amd_ga_vmids, vm->id);
+	list_del(&vm->node);
 	vm->dead = true;
 
 	for (i = 0; i < vm->max_vcpus; i++) {
@@ -519,7 +431,7 @@ unsigned int amd_ga_dispatch_recover(unsigned int *checked)
 			vcpu = rcu_dereference(vm->vcpus[i]);
 			seen += !!vcpu;
 			if (vcpu && amd_ga_vcpu_needs_wake(vcpu) &&
-			    !amd_ga_dispatch_tag(vcpu->ga_tag))
+			    !amd_ga_galog_wake_tag(vcpu->ga_tag))
 				woken++;
 			rcu_read_unlock();
 		}
@@ -531,15 +443,53 @@ unsigned int amd_ga_dispatch_recover(unsigned int *checked)
 	return woken;
 }
 
+/*
+ * The GA log's recover function: the vCPUs of the registry, then the
+ * IRTEs driven per IRTE (kvm_amd), which have no vCPU record. @checked
+ * counts the former.
+ */
+static unsigned int amd_ga_dispatch_recover_all(unsigned int *checked)
+{
+	unsigned int woken;
+
+	woken = amd_ga_dispatch_recover(checked);
+	woken += amd_ga_posted_recover();
+	return woken;
+}
+
+/**
+ * amd_ga_dispatch_init() - set the registry up as the GA log's consumer
+ *
+ * Description: Reserves the top VM ID (see amd_ga_vmids) and installs
+ * the recovery the GA log runs after it lost entries, before any GA log
+ * is enabled. The wake function is the notifier, installed when one
+ * registers (amd_ga_register_ga_log_notifier()). Calling it again is
+ * harmless.
+ *
+ * Context: process context, may sleep. Called from module init.
+ * Return: 0 or -ENOMEM.
+ */
+int amd_ga_dispatch_init(void)
+{
+	int ret;
+
+	ret = xa_reserve_irq(&amd_ga_vmids.xa, AMD_GA_VM_ID_TOP, GFP_KERNEL);
+	if (ret)
+		return ret;
+	amd_ga_galog_set_recover(amd_ga_dispatch_recover_all);
+	return 0;
+}
+
 /**
  * amd_ga_dispatch_exit() - the registry before amd-ga's code goes away
  *
- * Description: Waits until every VM, vCPU record and directory leaf
- * freed after a grace period (call_rcu() in this file, and every other
- * call_rcu() in amd-ga, posted IRTEs included) is gone: their callbacks
- * are code of this module. A VM or vCPU record still allocated now was
- * leaked by a consumer that is gone (consumers depend on amd_ga); it is
- * reported and left alone.
+ * Description: Removes the GA log's recover function (returning when no
+ * recovery runs it) and the top VM ID's reservation, then waits until
+ * every VM and vCPU record freed after a grace period (call_rcu() in this
+ * file, and every other call_rcu() in amd-ga, posted IRTEs included) is
+ * gone: their callbacks are code of this module. A VM or vCPU record
+ * still allocated now was leaked by a consumer that is gone (consumers
+ * depend on amd_ga); it is reported and left alone.
  *
  * Context: process context, may sleep. Called from module exit after
  * everything that may still queue such a free: the GA log IRQ threads,
@@ -547,6 +497,8 @@ unsigned int amd_ga_dispatch_recover(unsigned int *checked)
  */
 void amd_ga_dispatch_exit(void)
 {
+	amd_ga_galog_set_recover(NULL);
+	xa_erase_irq(&amd_ga_vmids.xa, AMD_GA_VM_ID_TOP);
 	mutex_lock(&amd_ga_registry_lock);
 	if (amd_ga_vms_allocated)
 		pr_warn("%u VMs still allocated at exit: a consumer did not destroy them or all their vCPUs\n",

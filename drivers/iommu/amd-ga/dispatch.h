@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Dispatch: the GA log notifier (registered by kvm_amd) and the registry
- * that maps a GATag to its VM and vCPU with a lock-free lookup.
+ * Dispatch: the GA log's consumer (the notifier kvm_amd registers, and
+ * recovery over the registry) and the registry that maps a GATag to its
+ * VM and vCPU with a lock-free lookup.
  */
 #ifndef AMD_GA_DISPATCH_H
 #define AMD_GA_DISPATCH_H
@@ -9,7 +10,6 @@
 #include <linux/amd-ga.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
-#include <linux/static_call.h>
 #include <linux/types.h>
 
 #include "gatag.h"
@@ -22,7 +22,7 @@
  * @rcu: deferred free
  * @priv: the hypervisor's VM (struct kvm); immutable
  * @id: VM ID carried in the GATag, never 0; immutable (handed back to the
- *	allocator by amd_ga_vm_destroy(), when the VM leaves the directory)
+ *	allocator by amd_ga_vm_destroy(), which unpublishes the VM with it)
  * @max_vcpus: number of slots in @vcpus; immutable
  * @refs: one for the VM until amd_ga_vm_destroy(), one per vCPU record
  *	until amd_ga_vcpu_destroy(): the memory goes when both the VM and
@@ -45,27 +45,8 @@ struct amd_ga_vm {
 	struct amd_ga_vcpu __rcu *vcpus[];
 };
 
-/* VM ID -> VM: a two-level directory of fixed depth, whatever the ID. */
-#define AMD_GA_VM_LEAF_BITS	12
-#define AMD_GA_VM_LEAF_SIZE	BIT(AMD_GA_VM_LEAF_BITS)
-#define AMD_GA_VM_DIR_SIZE	((AMD_GA_GATAG_MAX_VM_ID >> AMD_GA_VM_LEAF_BITS) + 1)
-
-/* The notifier as registered, or NULL; see amd_ga_dispatch_notifier(). */
-typedef int (*amd_ga_notifier_fn)(u32 ga_tag);
-
-amd_ga_notifier_fn amd_ga_dispatch_notifier(void);
-
-int amd_ga_notifier_none(u32 ga_tag);
-DECLARE_STATIC_CALL(amd_ga_notifier_call, amd_ga_notifier_none);
-int amd_ga_dispatch_tag(u32 ga_tag);
-
-/* A tag whose VM ID is 0 (never allocated) lies outside the layout. */
-static inline bool amd_ga_gatag_in_layout(u32 ga_tag)
-{
-	return ga_tag >> AMD_GA_GATAG_VCPU_BITS;
-}
-
 unsigned int amd_ga_dispatch_recover(unsigned int *checked);
+int amd_ga_dispatch_init(void);
 void amd_ga_dispatch_exit(void);
 unsigned int amd_ga_dispatch_rcu_frees(void);
 

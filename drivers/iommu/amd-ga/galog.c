@@ -6,18 +6,22 @@
  * guest-mode interrupt arrives for a vCPU that is not running, and raises
  * the GA interrupt. The threaded handler clears GAInt and GALOverflow
  * first, drains head to tail in bounded passes (one head write per pass,
- * a reschedule point between passes), hands each tag to the notifier
+ * a reschedule point between passes), hands each tag to the consumer
  * once per drain, and re-reads Status until it is quiet, so that nothing
  * appended while it ran is left behind. Each round of that loop drains
  * at most up to the tail it read (511 entries) and ends in a reschedule
  * point: a steady trickle of entries keeps the thread looping, but never
  * keeps it from giving up the CPU.
  *
+ * The engine knows no VM or vCPU: it is given a consumer (galog.h, "the
+ * GA log's consumer interface"), a wake function for a tag and a recover
+ * function, and calls nothing above it by name.
+ *
  * Hardware drops entries when the log is full. After an overflow the log
- * is restarted once GALogRun reads 0, and every blocked vCPU with a
- * pending posted vector is woken (lossless recovery): a dropped entry
- * never becomes a lost wakeup. Torn slots trigger the same recovery,
- * whoever drained them.
+ * is restarted once GALogRun reads 0, and the consumer wakes every
+ * blocked vCPU with a pending posted vector (lossless recovery): a
+ * dropped entry never becomes a lost wakeup. Torn slots trigger the same
+ * recovery, whoever drained them.
  *
  * The IOMMU writes the log and the tail slot until GALogRun reads 0 after
  * GALogEn was cleared, so nothing is reprogrammed or freed before that:
@@ -41,11 +45,11 @@
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
+#include <linux/static_call.h>
 
-#include "dispatch.h"
 #include "galog.h"
+#include "gatag.h"
 #include "iommu.h"
-#include "posted.h"
 #include "trace.h"
 
 /* GALogRun after GALogEn is set or cleared: hardware takes well under this. */
@@ -53,6 +57,110 @@
 #define AMD_GA_GALOG_RUN_TIMEOUT_MS	(AMD_GA_GALOG_RUN_TIMEOUT_US / 1000)
 /* A slot between head and tail that is still zero gets this long. */
 #define AMD_GA_GALOG_SLOT_WAIT_US	100
+
+/* What the wake static call runs while no consumer is set. */
+static int amd_ga_galog_no_consumer(u32 ga_tag)
+{
+	return -ENODEV;
+}
+
+/*
+ * The consumer's wake function: the drain calls it through this static
+ * call, a direct call patched by amd_ga_galog_set_wake(), instead of an
+ * indirect one (a retpoline on most x86 machines) per entry. It always
+ * names the consumer's function or amd_ga_galog_no_consumer(), and is the
+ * only place the consumer's function is stored.
+ */
+DEFINE_STATIC_CALL(amd_ga_galog_wake_call, amd_ga_galog_no_consumer);
+
+/* Serialises amd_ga_galog_set_wake(): one static call update at a time. */
+static DEFINE_MUTEX(amd_ga_galog_wake_lock);
+
+/*
+ * The consumer's recover function, or NULL. It may sleep, so RCU cannot
+ * keep it from being replaced mid-call: the mutex is held across each
+ * call and by amd_ga_galog_set_recover(). Taken under a GA log's
+ * drain_lock; recoveries of several IOMMUs take turns.
+ */
+static DEFINE_MUTEX(amd_ga_galog_recover_lock);
+static amd_ga_galog_recover_fn amd_ga_galog_recover_hook;
+
+/**
+ * amd_ga_galog_set_wake() - give the GA log its consumer's wake function
+ * @fn: the function (see &typedef amd_ga_galog_wake_fn); NULL for none
+ *
+ * Applies to the GA logs of every IOMMU. Setting another function (NULL
+ * included) returns only when no call of the previous one is in flight,
+ * so its code and data may go once this returns.
+ *
+ * Context: process context, may sleep (patches the static call, waits
+ * for an RCU grace period); not from the wake function.
+ */
+void amd_ga_galog_set_wake(amd_ga_galog_wake_fn fn)
+{
+	amd_ga_galog_wake_fn old;
+
+	if (!fn)
+		fn = amd_ga_galog_no_consumer;
+	mutex_lock(&amd_ga_galog_wake_lock);
+	old = static_call_query(amd_ga_galog_wake_call);
+	static_call_update(amd_ga_galog_wake_call, fn);
+	mutex_unlock(&amd_ga_galog_wake_lock);
+	/* Every call goes through it under rcu_read_lock(). */
+	if (old != fn && old != amd_ga_galog_no_consumer)
+		synchronize_rcu();
+}
+
+/**
+ * amd_ga_galog_has_wake() - whether a consumer's wake function is set
+ *
+ * Context: any. A function replaced meanwhile may still be running: it
+ * is amd_ga_galog_set_wake() that waits for it.
+ * Return: true if a wake function is set.
+ */
+bool amd_ga_galog_has_wake(void)
+{
+	return static_call_query(amd_ga_galog_wake_call) !=
+	       amd_ga_galog_no_consumer;
+}
+
+/**
+ * amd_ga_galog_wake_tag() - hand one GATag to the consumer's wake function
+ * @ga_tag: the tag
+ *
+ * For tags that come from elsewhere than a drain: recovery, route-change
+ * kicks. The call is made as the drain makes it.
+ *
+ * Context: under rcu_read_lock() (amd_ga_galog_set_wake() waits for it);
+ * does not sleep.
+ * Return: what the wake function returned; -ERANGE for a tag outside the
+ * layout (VM ID 0 is never allocated), which is not handed on; -ENODEV
+ * when no wake function is set.
+ */
+int amd_ga_galog_wake_tag(u32 ga_tag)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(),
+			 "GA log consumer called outside RCU");
+	if (!amd_ga_gatag_in_layout(ga_tag))
+		return -ERANGE;
+	return static_call(amd_ga_galog_wake_call)(ga_tag);
+}
+
+/**
+ * amd_ga_galog_set_recover() - give the GA log its consumer's recover function
+ * @fn: the function (see &typedef amd_ga_galog_recover_fn); NULL for none
+ *
+ * Applies to the GA logs of every IOMMU. Returns only when no call of the
+ * previous function is in flight.
+ *
+ * Context: process context, may sleep; not from the recover function.
+ */
+void amd_ga_galog_set_recover(amd_ga_galog_recover_fn fn)
+{
+	mutex_lock(&amd_ga_galog_recover_lock);
+	amd_ga_galog_recover_hook = fn;
+	mutex_unlock(&amd_ga_galog_recover_lock);
+}
 
 static bool amd_ga_galog_wait_run(struct amd_ga_galog *gl, bool run)
 {
@@ -135,7 +243,7 @@ static void amd_ga_galog_stale(struct amd_ga_galog *gl, u64 e,
 			    FIELD_GET(AMD_GA_GALOG_ENT_DEVID, e));
 }
 
-/* Everything but a valid entry with a notifier to call: count and report. */
+/* Everything but a valid entry with a consumer to wake: count and report. */
 static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
 					    struct amd_ga_galog_counts *p)
 {
@@ -163,14 +271,14 @@ static noinline void amd_ga_galog_odd_entry(struct amd_ga_galog *gl, u64 e,
 }
 
 /*
- * The notifier did not wake the tag's vCPU: it was unregistered during
- * the pass (the entry is unclaimed) or the tag is stale (counted and
- * reported). Neither is remembered by the filter.
+ * The consumer did not wake the tag's vCPU: it went away during the pass
+ * (the entry is unclaimed) or the tag is stale (counted and reported).
+ * Neither is remembered by the filter.
  */
 static noinline void amd_ga_galog_not_woken(struct amd_ga_galog *gl, u64 e,
 					    int ret, struct amd_ga_galog_counts *p)
 {
-	if (ret == -ENODEV && !amd_ga_dispatch_notifier()) {
+	if (ret == -ENODEV && !amd_ga_galog_has_wake()) {
 		amd_ga_galog_odd_entry(gl, e, p);
 		return;
 	}
@@ -195,11 +303,11 @@ static inline u64 amd_ga_galog_entry_bad(u64 e)
 }
 
 /*
- * Hand a valid entry's tag to the notifier and, if it woke the tag's
+ * Hand a valid entry's tag to the consumer and, if it woke the tag's
  * vCPU, remember the tag in @free (a free slot of the filter; NULL
- * remembers nothing). The static call names the registered notifier (a
- * direct call, no retpoline); the pass's RCU section covers the call as
- * it covers a call through the pointer.
+ * remembers nothing). The static call names the consumer's wake function
+ * (a direct call, no retpoline); the pass's RCU section covers the call,
+ * which is what amd_ga_galog_set_wake() waits for.
  */
 static __always_inline void amd_ga_galog_wake(struct amd_ga_galog *gl, u64 e,
 					      u64 *free,
@@ -208,7 +316,7 @@ static __always_inline void amd_ga_galog_wake(struct amd_ga_galog *gl, u64 e,
 	u32 tag = FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e);
 	int ret;
 
-	ret = static_call(amd_ga_notifier_call)(tag);
+	ret = static_call(amd_ga_galog_wake_call)(tag);
 	if (unlikely(ret)) {
 		amd_ga_galog_not_woken(gl, e, ret, p);
 		return;
@@ -224,11 +332,11 @@ static __always_inline void amd_ga_galog_wake(struct amd_ga_galog *gl, u64 e,
  * Everything the scan's two fast paths leave: a valid entry whose tag
  * does not have its home slot of the filter to itself (looked up in
  * full), a slot still zero (wait for it), an entry that is not valid,
- * or no notifier. A slot that stays zero is left alone: zeroing it could
- * overwrite the IOMMU's late write.
+ * or no consumer (@consumer false). A slot that stays zero is left alone:
+ * zeroing it could overwrite the IOMMU's late write.
  */
 static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
-					    amd_ga_notifier_fn fn,
+					    bool consumer,
 					    struct amd_ga_galog_counts *p)
 {
 	u64 e = READ_ONCE(*slot), *free;
@@ -237,7 +345,7 @@ static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
 		e = amd_ga_galog_wait_slot(slot);
 	if (e)
 		WRITE_ONCE(*slot, 0);
-	if (amd_ga_galog_entry_bad(e) || !fn)
+	if (amd_ga_galog_entry_bad(e) || !consumer)
 		amd_ga_galog_odd_entry(gl, e, p);
 	else if (!amd_ga_tag_filter_find(&gl->woken,
 					 FIELD_GET(AMD_GA_GALOG_ENT_GATAG, e), &free))
@@ -253,14 +361,14 @@ static noinline void amd_ga_galog_slow_slot(struct amd_ga_galog *gl, u64 *slot,
  * branch: the coalesced entry (event code 1, its tag woken already by
  * this drain and sitting in its home slot of the filter) costs a load, a
  * hash, the home slot's load and the zeroing store; a tag's first entry
- * of the drain (valid, its home slot free) costs that and the notifier
- * call, and the tag takes its home slot. Only a tag woken already can be
- * in the filter, so the first kind is valid. With no notifier registered
+ * of the drain (valid, its home slot free) costs that and the consumer's
+ * wake call, and the tag takes its home slot. Only a tag woken already
+ * can be in the filter, so the first kind is valid. With no consumer set
  * the static call returns -ENODEV and the entry is counted unclaimed, as
  * amd_ga_galog_slow_slot() counts it. Everything else goes there.
  */
 static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
-			      unsigned int n, amd_ga_notifier_fn fn,
+			      unsigned int n, bool consumer,
 			      struct amd_ga_galog_counts *p)
 {
 	struct amd_ga_tag_filter *woken = &gl->woken;
@@ -284,7 +392,7 @@ static void amd_ga_galog_scan(struct amd_ga_galog *gl, u64 *slot,
 			amd_ga_galog_wake(gl, e, home, p);
 			continue;
 		}
-		amd_ga_galog_slow_slot(gl, slot, fn, p);
+		amd_ga_galog_slow_slot(gl, slot, consumer, p);
 	}
 }
 
@@ -299,7 +407,7 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
 	struct amd_ga_iommu *iommu = gl->iommu;
 	u32 first = gl->head / AMD_GA_GALOG_ENTRY_SIZE;
 	unsigned int n, run, torn = p->torn;
-	amd_ga_notifier_fn fn;
+	bool consumer;
 	u32 head;
 
 	n = ((tail - gl->head) & (AMD_GA_GALOG_BYTES - 1)) /
@@ -308,13 +416,13 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
 	if (!n)
 		return 0;
 
-	/* One read-side section per pass covers every notifier call in it. */
+	/* One read-side section per pass covers every wake call in it. */
 	rcu_read_lock();
-	fn = amd_ga_dispatch_notifier();
+	consumer = amd_ga_galog_has_wake();
 	run = min(n, AMD_GA_GALOG_ENTRIES - first);
-	amd_ga_galog_scan(gl, &gl->buf[first], run, fn, p);
+	amd_ga_galog_scan(gl, &gl->buf[first], run, consumer, p);
 	if (n > run)
-		amd_ga_galog_scan(gl, gl->buf, n - run, fn, p);
+		amd_ga_galog_scan(gl, gl->buf, n - run, consumer, p);
 	rcu_read_unlock();
 
 	p->batches++;
@@ -339,12 +447,12 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
  * Drain from the head to the tail read here, in passes of at most the
  * budget with a reschedule point between them.
  *
- * The notifier is called once per distinct GATag of the drain, not once
+ * The consumer is called once per distinct GATag of the drain, not once
  * per entry: an entry whose tag this drain has already woken is only
  * counted (coalesced). That loses no wakeup. The IOMMU sets the vector in
  * the vCPU's IRR before it writes the entry, and writes the entry before
  * it moves the tail; the tail was read (then dma_rmb()) before any entry
- * up to it was read and before any notifier call of this drain. So every
+ * up to it was read and before any wake call of this drain. So every
  * call for a tag, in whichever pass, comes after the vectors behind all
  * of that tag's entries up to the tail are in that vCPU's IRR, and a
  * woken vCPU re-checks its whole IRR before it blocks again (KVM's block
@@ -354,9 +462,9 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
  * starts empty.
  *
  * The filter of woken tags (tag_filter.h) is exact: an entry is skipped
- * only when this drain handed exactly its tag to the notifier already,
+ * only when this drain handed exactly its tag to the consumer already,
  * and a tag the filter cannot place costs a redundant call, never a
- * skipped one. Only tags the notifier woke are remembered, so every stale
+ * skipped one. Only tags the consumer woke are remembered, so every stale
  * entry is still counted and reported on its own.
  */
 static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
@@ -433,14 +541,16 @@ static void amd_ga_galog_restart(struct amd_ga_galog *gl)
 
 /*
  * Lossless recovery, if a drain lost entries (an overflow, torn slots):
- * every blocked vCPU with a pending posted vector is handed to the
- * notifier. Runs before the drain lock is dropped, whoever drained, so
- * that no lost entry waits for a later interrupt to be made up for.
+ * the consumer's recover function hands every blocked vCPU with a
+ * pending posted vector to its wake function. Runs before the drain lock
+ * is dropped, whoever drained, so that no lost entry waits for a later
+ * interrupt to be made up for. Without a consumer it is counted, but
+ * there is nobody to wake.
  */
 static void amd_ga_galog_recover(struct amd_ga_galog *gl)
 {
 	struct amd_ga_iommu *iommu = gl->iommu;
-	unsigned int checked, woken;
+	unsigned int checked = 0, woken = 0;
 
 	lockdep_assert_held(&gl->drain_lock);
 	if (!gl->needs_recovery)
@@ -448,9 +558,10 @@ static void amd_ga_galog_recover(struct amd_ga_galog *gl)
 	gl->needs_recovery = false;
 	if (!READ_ONCE(gl->recovery))
 		return;
-	woken = amd_ga_dispatch_recover(&checked);
-	/* IRTEs driven per IRTE (kvm_amd) have no vCPU record. */
-	woken += amd_ga_posted_recover();
+	mutex_lock(&amd_ga_galog_recover_lock);
+	if (amd_ga_galog_recover_hook)
+		woken = amd_ga_galog_recover_hook(&checked);
+	mutex_unlock(&amd_ga_galog_recover_lock);
 	trace_amd_ga_galog_recovery(iommu, checked, woken);
 	atomic64_inc(&iommu->stats.galog_recoveries);
 	atomic64_add(woken, &iommu->stats.galog_recovery_wakes);
@@ -534,7 +645,6 @@ void amd_ga_galog_process(struct amd_ga_galog *gl)
 	} while (pend);
 	mutex_unlock(&gl->drain_lock);
 }
-EXPORT_SYMBOL_GPL(amd_ga_galog_process);
 
 static irqreturn_t amd_ga_galog_thread(int irq, void *data)
 {
@@ -574,7 +684,6 @@ void amd_ga_galog_set_recovery(struct amd_ga_galog *gl, bool on)
 {
 	WRITE_ONCE(gl->recovery, on);
 }
-EXPORT_SYMBOL_GPL(amd_ga_galog_set_recovery);
 
 /**
  * amd_ga_galog_set_budget() - entries consumed per drain pass
@@ -586,7 +695,6 @@ void amd_ga_galog_set_budget(struct amd_ga_galog *gl, unsigned int budget)
 	WRITE_ONCE(gl->budget, clamp_t(unsigned int, budget, 1,
 				       AMD_GA_GALOG_ENTRIES));
 }
-EXPORT_SYMBOL_GPL(amd_ga_galog_set_budget);
 
 static void amd_ga_galog_free(struct amd_ga_galog *gl)
 {
@@ -694,7 +802,6 @@ err_free:
 	amd_ga_galog_free(gl);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_galog_enable);
 
 /**
  * amd_ga_galog_disable() - stop the GA log of an IOMMU and free it
@@ -746,4 +853,3 @@ void amd_ga_galog_disable(struct amd_ga_iommu *iommu)
 	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL_ADDR, 0);
 	amd_ga_galog_free(gl);
 }
-EXPORT_SYMBOL_GPL(amd_ga_galog_disable);

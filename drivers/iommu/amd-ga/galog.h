@@ -35,7 +35,7 @@ struct amd_ga_iommu;
  * @head: byte offset of the next entry to consume; @drain_lock
  * @needs_recovery: entries were lost (overflow, torn slots), run recovery
  *	before the drain lock is dropped; @drain_lock
- * @woken: tags the current drain handed to the notifier; @drain_lock
+ * @woken: tags the current drain handed to the consumer; @drain_lock
  * @budget: entries per pass; READ_ONCE
  * @recovery: lossless recovery after an overflow (on by default; tests
  *	switch it off to prove they can see losses); READ_ONCE
@@ -56,6 +56,55 @@ struct amd_ga_galog {
 	bool recovery;
 	bool run_seen;
 };
+
+/**
+ * DOC: the GA log's consumer interface
+ *
+ * The GA log engine knows nothing of VMs or vCPUs. Whoever does (the
+ * registry in dispatch.c, or a test) is its consumer and gives it two
+ * functions, shared by the GA logs of every IOMMU:
+ *
+ * - a wake function, set with amd_ga_galog_set_wake(), called with the
+ *   GATag of each valid entry, once per tag per drain, from the GA log IRQ
+ *   thread under rcu_read_lock(). It must not sleep, and returns 0 when it
+ *   woke the tag's vCPU, -ENODEV when it has nobody to hand tags to (the
+ *   entry is counted unclaimed) and another error for a tag it does not
+ *   know (counted stale). The drain reaches it through a static call, a
+ *   direct call: the consumer is stored nowhere else. With none set,
+ *   entries are counted unclaimed.
+ * - a recover function, set with amd_ga_galog_set_recover(), called after
+ *   a drain lost entries (overflow, torn slots), in process context with
+ *   the drain lock of that GA log held (it may sleep). It hands every
+ *   blocked vCPU with a pending posted vector to the wake function (for
+ *   instance through amd_ga_galog_wake_tag()) and returns how many woke,
+ *   setting *@checked, if not NULL, to how many vCPUs it looked at. With
+ *   none set, a recovery wakes nobody.
+ */
+
+/**
+ * typedef amd_ga_galog_wake_fn - the consumer's wake function
+ * @ga_tag: GATag of a valid GA log entry, or of a vCPU recovery found
+ *	pending
+ *
+ * Context: under rcu_read_lock(); must not sleep.
+ * Return: 0 if the tag's vCPU was woken, -ENODEV if no tag can be handed
+ * on, another negative error for an unknown tag.
+ */
+typedef int (*amd_ga_galog_wake_fn)(u32 ga_tag);
+
+/**
+ * typedef amd_ga_galog_recover_fn - the consumer's recover function
+ * @checked: if not NULL, set to the number of vCPUs re-checked
+ *
+ * Context: process context, may sleep; a GA log's drain lock held.
+ * Return: the number of vCPUs woken.
+ */
+typedef unsigned int (*amd_ga_galog_recover_fn)(unsigned int *checked);
+
+void amd_ga_galog_set_wake(amd_ga_galog_wake_fn fn);
+bool amd_ga_galog_has_wake(void);
+int amd_ga_galog_wake_tag(u32 ga_tag);
+void amd_ga_galog_set_recover(amd_ga_galog_recover_fn fn);
 
 int amd_ga_galog_enable(struct amd_ga_iommu *iommu);
 void amd_ga_galog_disable(struct amd_ga_iommu *iommu);

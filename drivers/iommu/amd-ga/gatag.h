@@ -44,6 +44,12 @@ static_assert(((U32_MAX >> 8) << 8 | GENMASK(7, 0)) == U32_MAX);
 static_assert(((U32_MAX >> 9) << 9 | GENMASK(8, 0)) == U32_MAX);
 static_assert(((U32_MAX >> 12) << 12 | GENMASK(11, 0)) == U32_MAX);
 
+/* A tag whose VM ID is 0 (never allocated) lies outside the layout. */
+static inline bool amd_ga_gatag_in_layout(u32 ga_tag)
+{
+	return ga_tag >> AMD_GA_GATAG_VCPU_BITS;
+}
+
 /**
  * struct amd_ga_gatag_layout - a GATag layout
  * @vcpu_bits: width of the vCPU index field (8, 9 or 12)

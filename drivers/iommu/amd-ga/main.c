@@ -23,9 +23,13 @@ static int __init amd_ga_init(void)
 {
 	int ret;
 
+	/* The GA log's consumer is in place before any GA log runs. */
+	ret = amd_ga_dispatch_init();
+	if (ret)
+		return ret;
 	ret = amd_ga_probe_all();
 	if (ret < 0)
-		return ret;
+		goto err_dispatch;
 	if (!ret) {
 		pr_info("no AMD IOMMU found; only the software model is available\n");
 		return 0;
@@ -33,9 +37,13 @@ static int __init amd_ga_init(void)
 	ret = amd_ga_enable_all(legacy_irte ? AMD_GA_ENABLE_LEGACY_IRTE : 0);
 	if (ret) {
 		amd_ga_remove_all();
-		return ret;
+		goto err_dispatch;
 	}
 	return 0;
+
+err_dispatch:
+	amd_ga_dispatch_exit();
+	return ret;
 }
 
 /*

@@ -30,7 +30,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
-#include "dispatch.h"
+#include "galog.h"
 #include "gatag.h"
 #include "log.h"
 #include "posted.h"
@@ -250,7 +250,7 @@ static void amd_ga_posted_kick_work(struct work_struct *work)
 
 		rcu_read_lock();
 		for (i = 0; i < n; i++)
-			amd_ga_dispatch_tag(batch[i]);
+			amd_ga_galog_wake_tag(batch[i]);
 		rcu_read_unlock();
 		cond_resched();
 	} while (n);
@@ -277,7 +277,7 @@ void amd_ga_posted_kick(u32 ga_tag)
 	bool queued = true;
 	unsigned int i;
 
-	/* amd_ga_dispatch_tag() would refuse it; no vCPU carries it. */
+	/* amd_ga_galog_wake_tag() would refuse it; no vCPU carries it. */
 	if (!amd_ga_gatag_in_layout(ga_tag))
 		return;
 	raw_spin_lock_irqsave(&amd_ga_kick_lock, flags);
@@ -303,7 +303,7 @@ void amd_ga_posted_kick(u32 ga_tag)
 	amd_ga_warn_ratelimited("%u route-change kicks pending: waking GATag %#x synchronously\n",
 				AMD_GA_KICK_MAX, ga_tag);
 	rcu_read_lock();
-	amd_ga_dispatch_tag(ga_tag);
+	amd_ga_galog_wake_tag(ga_tag);
 	rcu_read_unlock();
 }
 
@@ -896,7 +896,7 @@ unsigned int amd_ga_posted_recover(void)
 			  amd_ga_posted_route_pending(&p->route);
 		tag = p->route.ga_tag;
 		raw_spin_unlock_irqrestore(&p->lock, flags);
-		if (pending && !amd_ga_dispatch_tag(tag))
+		if (pending && !amd_ga_galog_wake_tag(tag))
 			woken++;
 	}
 	rcu_read_unlock();
