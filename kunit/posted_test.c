@@ -492,22 +492,55 @@ static void pt_route_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, amd_ga_update_ga(req.ir_data, 255, false), 0);
 }
 
-/* Cookies that are not posted IRTEs are refused, never written through. */
-static void pt_unknown_cookie(struct kunit *test)
+/* Every entry point that takes a posted IRTE refuses NULL. */
+static void pt_null_posted(struct kunit *test)
+{
+	const struct amd_ga_remap_cfg host = { .remap_en = true, .vector = 0x33 };
+	struct pt_ctx *c = test->priv;
+
+	KUNIT_EXPECT_EQ(test, amd_ga_update_ga(NULL, 1, false), -EINVAL);
+	KUNIT_EXPECT_EQ(test, amd_ga_activate_guest_mode(NULL, 1, false), -EINVAL);
+	KUNIT_EXPECT_EQ(test, amd_ga_deactivate_guest_mode(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, amd_ga_vcpu_attach_irte(c->vcpu[0], NULL, 0x40), -EINVAL);
+	KUNIT_EXPECT_EQ(test, amd_ga_vcpu_detach_irte(c->vcpu[0], NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, amd_ga_posted_set_host(NULL, &host), -EINVAL);
+}
+
+/*
+ * A posted IRTE's entry has one writer, the IRT store through the posted
+ * IRTE's claim: the writers by reference are refused while it holds the
+ * entry and take it again once the owner destroyed it. What the hot path
+ * stores without the table lock is what the codec lets change without an
+ * invalidation.
+ */
+static void pt_entry_one_writer(struct kunit *test)
 {
 	struct pt_ctx *c = test->priv;
-	u64 *foreign = kunit_kzalloc(test, 256, GFP_KERNEL);
-	struct amd_ga_posted *fp = (struct amd_ga_posted *)foreign;
+	struct penv_irte *pi = pt_irte(test, 1, 9);
+	struct amd_ga_pi_data req = pt_pi(c, 0, 0x52, 3, false);
+	struct amd_ga_irte before, run, zero = {};
 
-	KUNIT_ASSERT_NOT_NULL(test, foreign);
-	memset(foreign, 0x5a, 256);
-	KUNIT_EXPECT_EQ(test, amd_ga_update_ga(NULL, 1, false), -EINVAL);
-	KUNIT_EXPECT_EQ(test, amd_ga_update_ga(foreign, 1, false), -EINVAL);
-	KUNIT_EXPECT_EQ(test, amd_ga_activate_guest_mode(foreign, 1, false), -EINVAL);
-	KUNIT_EXPECT_EQ(test, amd_ga_deactivate_guest_mode(foreign), -EINVAL);
-	KUNIT_EXPECT_EQ(test, amd_ga_vcpu_attach_irte(c->vcpu[0], fp, 0x40), -EINVAL);
-	KUNIT_EXPECT_EQ(test, amd_ga_vcpu_detach_irte(c->vcpu[0], fp), -EINVAL);
-	KUNIT_EXPECT_EQ(test, foreign[0], 0x5a5a5a5a5a5a5a5aULL);
+	KUNIT_ASSERT_EQ(test, amd_ga_irq_set_vcpu_affinity(pt_host_irq(pi), &req), 0);
+	before = penv_read(pi);
+	KUNIT_EXPECT_EQ(test, amd_ga_irte_write(&pi->ref, &zero), -EBUSY);
+	KUNIT_EXPECT_EQ(test, amd_ga_irte_update_run(&pi->ref, false,
+						     AMD_GA_IRTE_DEST_KEEP, true),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, penv_read(pi).lo, before.lo);
+	KUNIT_EXPECT_EQ(test, penv_read(pi).hi, before.hi);
+
+	run = before;
+	run.lo ^= AMD_GA_IRTE_LO_RUN_STATE;
+	run.hi ^= AMD_GA_IRTE_HI_RUN_STATE;
+	KUNIT_EXPECT_TRUE(test, before.lo & AMD_GA_IRTE_LO_GUEST_MODE);
+	KUNIT_EXPECT_FALSE(test, amd_ga_irte_needs_inval(&before, &run));
+
+	KUNIT_EXPECT_EQ(test, amd_ga_irq_set_vcpu_affinity(pt_host_irq(pi), NULL), 0);
+	amd_ga_posted_destroy(pi->p);
+	pi->p = NULL;
+	KUNIT_EXPECT_EQ(test, amd_ga_irte_write(&pi->ref, &zero), 0);
+	KUNIT_EXPECT_EQ(test, penv_read(pi).lo, 0ULL);
+	amd_ga_irte_free(&pi->ref);
 }
 
 /* The vCPU's run state applied to every IRTE attached to it. */
@@ -1058,7 +1091,8 @@ static struct kunit_case amd_ga_posted_cases[] = {
 	KUNIT_CASE(pt_reactivate),
 	KUNIT_CASE(pt_deactivate_and_release),
 	KUNIT_CASE(pt_route_errors),
-	KUNIT_CASE(pt_unknown_cookie),
+	KUNIT_CASE(pt_null_posted),
+	KUNIT_CASE(pt_entry_one_writer),
 	KUNIT_CASE(pt_hot_path_no_commands),
 	KUNIT_CASE(pt_update_ga_no_commands),
 	KUNIT_CASE(pt_attach_applies_state),

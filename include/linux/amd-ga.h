@@ -58,7 +58,8 @@ struct amd_ga_posted;
  * @prev_ga_tag: out: the GATag the IRTE carried if it was in guest mode
  *	before the call, else 0 (what callers before v6.17 used to find the
  *	vCPU list that held the IRTE)
- * @ir_data: out: the IRTE's cookie for amd_ga_update_ga() and friends
+ * @ir_data: out: the posted IRTE, for amd_ga_update_ga() and friends (a
+ *	consumer may keep it in an untyped field, as kvm_amd's ir->data)
  *
  * The fields and their meaning are those of v6.17's struct
  * amd_iommu_pi_data, plus @prev_ga_tag.
@@ -71,7 +72,7 @@ struct amd_ga_pi_data {
 	bool ga_log_intr;
 	bool is_guest_mode;
 	u32 prev_ga_tag;
-	void *ir_data;
+	struct amd_ga_posted *ir_data;
 };
 
 bool amd_ga_irq_posting_available(void);
@@ -79,10 +80,14 @@ struct amd_ga_posted *amd_ga_irq_get_posted(unsigned int host_irq);
 int amd_ga_irq_set_vcpu_affinity(unsigned int host_irq,
 				 struct amd_ga_pi_data *pi);
 
-/* Upstream-shaped (v6.17) per-IRTE entry points, on the cookie. */
-int amd_ga_activate_guest_mode(void *data, int cpu, bool ga_log_intr);
-int amd_ga_deactivate_guest_mode(void *data);
-int amd_ga_update_ga(void *data, int cpu, bool ga_log_intr);
+/*
+ * Upstream-shaped (v6.17) per-IRTE entry points, on what @ir_data handed
+ * out; NULL returns -EINVAL.
+ */
+int amd_ga_activate_guest_mode(struct amd_ga_posted *p, int cpu,
+			       bool ga_log_intr);
+int amd_ga_deactivate_guest_mode(struct amd_ga_posted *p);
+int amd_ga_update_ga(struct amd_ga_posted *p, int cpu, bool ga_log_intr);
 
 /*
  * Per vCPU: its list of posted IRTEs and the run-state hot path. Load,

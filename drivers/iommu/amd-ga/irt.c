@@ -33,8 +33,8 @@ static size_t amd_ga_irt_bytes(bool ga)
 					  sizeof(u32));
 }
 
-static struct amd_ga_irte *amd_ga_irte_slot(struct amd_ga_irt *irt,
-					    unsigned int index)
+static struct amd_ga_irte *amd_ga_irte_entry(struct amd_ga_irt *irt,
+					     unsigned int index)
 {
 	return (struct amd_ga_irte *)irt->entries + index;
 }
@@ -55,7 +55,6 @@ bool amd_ga_guest_mode_ok(const struct amd_ga_iommu *iommu)
 {
 	return amd_ga_has_vapic(iommu) || iommu->guest_mode_ok;
 }
-EXPORT_SYMBOL_GPL(amd_ga_guest_mode_ok);
 
 static int amd_ga_irt_check_devids(const u16 *devids, unsigned int nr)
 {
@@ -337,7 +336,6 @@ int amd_ga_irt_init_foreign(struct amd_ga_irt *irt,
 	irt->nr_devids = nr;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irt_init_foreign);
 
 /**
  * amd_ga_irte_alloc() - allocate an index in an owned table
@@ -447,15 +445,16 @@ static int amd_ga_irt_invalidate(struct amd_ga_irt *irt)
 
 /*
  * Store a whole 128-bit entry with one cmpxchg16b and return what it
- * replaced. Every writer holds the table lock and the IOMMU never writes
- * IRTEs, so the compare cannot fail unless someone bypasses the lock; the
+ * replaced. Every writer holds the table lock, a claimed entry's also the
+ * slot's lock that its lock-free stores hold, and the IOMMU never writes
+ * IRTEs, so the compare cannot fail unless someone bypasses the locks; the
  * instruction is used for its single-copy atomicity.
  */
 static int amd_ga_irte_store(struct amd_ga_irt *irt, unsigned int index,
 			     const struct amd_ga_irte *new,
 			     struct amd_ga_irte *old)
 {
-	struct amd_ga_irte *slot = amd_ga_irte_slot(irt, index);
+	struct amd_ga_irte *slot = amd_ga_irte_entry(irt, index);
 
 	lockdep_assert_held(irt->lock);
 	old->lo = READ_ONCE(slot->lo);
@@ -469,25 +468,12 @@ static int amd_ga_irte_store(struct amd_ga_irt *irt, unsigned int index,
 	return 0;
 }
 
-/**
- * amd_ga_irte_write() - store a 128-bit IRTE
- * @ref: the entry; its table must use the 128-bit format
- * @irte: the new value, made with the IRTE codec
- *
- * One cmpxchg16b of the whole entry under the table lock; then, if the
- * table is live and amd_ga_irte_needs_inval() says the IOMMU may have
- * cached a changed field, INVALIDATE_INTERRUPT_TABLE for every DeviceID
- * of the table and a COMPLETION_WAIT, outside the lock.
- *
- * Context: any; does not sleep. The invalidation wait is bounded.
- * Return: 0; -EINVAL for a bad reference, a 32-bit table or reserved bits
- * set; -ERANGE for a destination above 255 without XTEn; -EOPNOTSUPP for
- * a guest-mode entry on an IOMMU without vAPIC support (unless the backend
- * implements it); -ENOENT for an index not allocated; the command queue's
- * error (the entry is stored then, only the invalidation failed).
+/*
+ * The 128-bit writer: amd_ga_irte_write() for an entry nobody claimed
+ * (@claimed false), amd_ga_irte_slot_write() for a claimed one.
  */
-int amd_ga_irte_write(const struct amd_ga_irte_ref *ref,
-		      const struct amd_ga_irte *irte)
+static int amd_ga_irte_write_ref(const struct amd_ga_irte_ref *ref,
+				 const struct amd_ga_irte *irte, bool claimed)
 {
 	struct amd_ga_irte_fields f;
 	struct amd_ga_irte old;
@@ -510,11 +496,12 @@ int amd_ga_irte_write(const struct amd_ga_irte_ref *ref,
 		return -EOPNOTSUPP;
 
 	raw_spin_lock_irqsave(irt->lock, flags);
-	if (!amd_ga_ref_live(ref)) {
-		raw_spin_unlock_irqrestore(irt->lock, flags);
-		return -ENOENT;
-	}
-	ret = amd_ga_irte_store(irt, ref->index, irte, &old);
+	if (!amd_ga_ref_live(ref))
+		ret = -ENOENT;
+	else if (test_bit(ref->index, irt->claimed) != claimed)
+		ret = -EBUSY;
+	else
+		ret = amd_ga_irte_store(irt, ref->index, irte, &old);
 	live = irt->attached;
 	raw_spin_unlock_irqrestore(irt->lock, flags);
 	if (ret)
@@ -524,6 +511,30 @@ int amd_ga_irte_write(const struct amd_ga_irte_ref *ref,
 	trace_amd_ga_irte_write(ref->iommu, irt->devids[0], ref->index, &old,
 				irte, inval);
 	return inval ? amd_ga_irt_invalidate(irt) : 0;
+}
+
+/**
+ * amd_ga_irte_write() - store a 128-bit IRTE
+ * @ref: the entry; its table must use the 128-bit format
+ * @irte: the new value, made with the IRTE codec
+ *
+ * One cmpxchg16b of the whole entry under the table lock; then, if the
+ * table is live and amd_ga_irte_needs_inval() says the IOMMU may have
+ * cached a changed field, INVALIDATE_INTERRUPT_TABLE for every DeviceID
+ * of the table and a COMPLETION_WAIT, outside the lock.
+ *
+ * Context: any; does not sleep. The invalidation wait is bounded.
+ * Return: 0; -EINVAL for a bad reference, a 32-bit table or reserved bits
+ * set; -ERANGE for a destination above 255 without XTEn; -EOPNOTSUPP for
+ * a guest-mode entry on an IOMMU without vAPIC support (unless the backend
+ * implements it); -ENOENT for an index not allocated; -EBUSY for a claimed
+ * entry (amd_ga_irte_claim(): its owner writes it); the command queue's
+ * error (the entry is stored then, only the invalidation failed).
+ */
+int amd_ga_irte_write(const struct amd_ga_irte_ref *ref,
+		      const struct amd_ga_irte *irte)
+{
+	return amd_ga_irte_write_ref(ref, irte, false);
 }
 EXPORT_SYMBOL_GPL(amd_ga_irte_write);
 
@@ -583,7 +594,9 @@ EXPORT_SYMBOL_GPL(amd_ga_irte32_write);
  * @ref: the entry; its table must use the 128-bit format
  * @out: the value
  *
- * Taken under the table lock, so the two halves belong together.
+ * The two halves belong together: a claimed entry is stored without the
+ * table lock, so the pair read is confirmed with a 16-byte compare (which
+ * stores back the same value when it matches).
  *
  * Context: any.
  * Return: 0 or -EINVAL.
@@ -596,10 +609,13 @@ int amd_ga_irte_read(const struct amd_ga_irte_ref *ref,
 
 	if (amd_ga_ref_check(ref, true) || !out)
 		return -EINVAL;
-	slot = amd_ga_irte_slot(ref->table, ref->index);
+	slot = amd_ga_irte_entry(ref->table, ref->index);
 	raw_spin_lock_irqsave(ref->table->lock, flags);
-	out->lo = READ_ONCE(slot->lo);
-	out->hi = READ_ONCE(slot->hi);
+	do {
+		out->lo = READ_ONCE(slot->lo);
+		out->hi = READ_ONCE(slot->hi);
+	} while (!amd_ga_cmpxchg16b(&slot->lo, out->lo, out->hi, out->lo,
+				    out->hi));
 	raw_spin_unlock_irqrestore(ref->table->lock, flags);
 	return 0;
 }
@@ -623,7 +639,7 @@ int amd_ga_irte32_read(const struct amd_ga_irte_ref *ref, u32 *out)
 EXPORT_SYMBOL_GPL(amd_ga_irte32_read);
 
 /**
- * amd_ga_irte_update_run() - the per-vCPU fast path on a guest-mode IRTE
+ * amd_ga_irte_update_run() - the run state of a guest-mode IRTE nobody claimed
  * @ref: the entry; its table must use the 128-bit format
  * @is_run: IsRun: the vCPU runs on @dest, the IOMMU rings its doorbell
  * @dest: host physical APIC ID for Destination, or AMD_GA_IRTE_DEST_KEEP
@@ -639,7 +655,8 @@ EXPORT_SYMBOL_GPL(amd_ga_irte32_read);
  * never waits for the IOMMU.
  * Return: 0 if stored or if the entry is not in guest mode; -EINVAL for
  * a bad reference or a 32-bit table; -ERANGE for a destination above 255
- * without XTEn; -ENOENT for an index not allocated.
+ * without XTEn; -ENOENT for an index not allocated; -EBUSY for a claimed
+ * entry (its owner stores the run state with amd_ga_irte_slot_store()).
  */
 int amd_ga_irte_update_run(const struct amd_ga_irte_ref *ref, bool is_run,
 			   u32 dest, bool ga_log_intr)
@@ -662,8 +679,12 @@ int amd_ga_irte_update_run(const struct amd_ga_irte_ref *ref, bool is_run,
 		ret = -ENOENT;
 		goto out;
 	}
-	cur.lo = READ_ONCE(amd_ga_irte_slot(irt, ref->index)->lo);
-	cur.hi = READ_ONCE(amd_ga_irte_slot(irt, ref->index)->hi);
+	if (test_bit(ref->index, irt->claimed)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	cur.lo = READ_ONCE(amd_ga_irte_entry(irt, ref->index)->lo);
+	cur.hi = READ_ONCE(amd_ga_irte_entry(irt, ref->index)->hi);
 	if (!(cur.lo & AMD_GA_IRTE_LO_GUEST_MODE))
 		goto out;
 
@@ -691,12 +712,168 @@ out:
 EXPORT_SYMBOL_GPL(amd_ga_irte_update_run);
 
 /**
+ * amd_ga_irte_claim() - become the one owner of a 128-bit entry
+ * @ref: the entry; its table must use the 128-bit format
+ * @lock: the owner's lock that serialises every store to the entry
+ * @slot: filled with the handle the owner writes the entry through
+ *
+ * Until amd_ga_irte_unclaim() the entry is written only through @slot,
+ * with @slot's lock held; the writers by reference refuse it (see
+ * "Claimed entries" in irt.h). @slot starts with the entry's value.
+ *
+ * Context: any; takes the table lock.
+ * Return: 0; -EINVAL for a bad reference, a 32-bit table or no @lock;
+ * -ENOENT for an index of an owned table that is not allocated; -EEXIST
+ * if the entry is claimed already.
+ */
+int amd_ga_irte_claim(const struct amd_ga_irte_ref *ref, raw_spinlock_t *lock,
+		      struct amd_ga_irte_slot *slot)
+{
+	struct amd_ga_irte *entry;
+	struct amd_ga_irt *irt;
+	unsigned long flags;
+	int ret = 0;
+
+	if (amd_ga_ref_check(ref, true) || !lock || !slot)
+		return -EINVAL;
+	irt = ref->table;
+	entry = amd_ga_irte_entry(irt, ref->index);
+	raw_spin_lock_irqsave(irt->lock, flags);
+	if (!amd_ga_ref_live(ref)) {
+		ret = -ENOENT;
+	} else if (test_bit(ref->index, irt->claimed)) {
+		ret = -EEXIST;
+	} else {
+		__set_bit(ref->index, irt->claimed);
+		/* Its writers so far held the table lock: the halves agree. */
+		slot->val.lo = READ_ONCE(entry->lo);
+		slot->val.hi = READ_ONCE(entry->hi);
+	}
+	raw_spin_unlock_irqrestore(irt->lock, flags);
+	if (ret)
+		return ret;
+	slot->entry = entry;
+	slot->lock = lock;
+	slot->xt = irt->xt;
+	slot->ref = *ref;
+	return 0;
+}
+
+/**
+ * amd_ga_irte_unclaim() - give a claimed entry back to the writers by reference
+ * @slot: the slot; no store through it after this
+ *
+ * The entry keeps its value; its index stays allocated (amd_ga_irte_free()
+ * releases it).
+ *
+ * Context: @slot's lock held; takes the table lock.
+ */
+void amd_ga_irte_unclaim(struct amd_ga_irte_slot *slot)
+{
+	struct amd_ga_irt *irt = slot->ref.table;
+	unsigned long flags;
+
+	lockdep_assert_held(slot->lock);
+	raw_spin_lock_irqsave(irt->lock, flags);
+	__clear_bit(slot->ref.index, irt->claimed);
+	raw_spin_unlock_irqrestore(irt->lock, flags);
+	/* A store after this would be a bug: let it fault, not land. */
+	slot->entry = NULL;
+}
+
+/**
+ * amd_ga_irte_slot_write() - store a claimed entry, invalidating as needed
+ * @slot: the slot
+ * @irte: the new value, made with the IRTE codec
+ *
+ * amd_ga_irte_write() for the entry's owner: one cmpxchg16b under the
+ * table lock, then INVALIDATE_INTERRUPT_TABLE + COMPLETION_WAIT if the
+ * IOMMU may have cached a changed field. @slot's value follows the entry
+ * whatever failed.
+ *
+ * Context: @slot's lock held; any context, does not sleep. The
+ * invalidation wait is bounded.
+ * Return: as amd_ga_irte_write(); -EBUSY if @slot is not claimed.
+ */
+int amd_ga_irte_slot_write(struct amd_ga_irte_slot *slot,
+			   const struct amd_ga_irte *irte)
+{
+	int ret;
+
+	lockdep_assert_held(slot->lock);
+	ret = amd_ga_irte_write_ref(&slot->ref, irte, true);
+	/*
+	 * Whatever failed (a bad entry, or only the invalidation), the entry
+	 * holds what the IOMMU will read, and only @slot's lock holders store
+	 * to it.
+	 */
+	slot->val.lo = READ_ONCE(slot->entry->lo);
+	slot->val.hi = READ_ONCE(slot->entry->hi);
+	return ret;
+}
+
+/* The hot path's tracepoint, called only while it is enabled. */
+noinline void amd_ga_irte_slot_trace(const struct amd_ga_irte_slot *slot,
+				     struct amd_ga_irte old,
+				     struct amd_ga_irte new)
+{
+	trace_amd_ga_irte_write(slot->ref.iommu, slot->ref.table->devids[0],
+				slot->ref.index, &old, &new, false);
+}
+
+/**
+ * amd_ga_irte_slot_store_slow() - what amd_ga_irte_slot_store() does not inline
+ * @slot: the slot
+ * @new: the value amd_ga_irte_slot_store() was given
+ *
+ * A change beyond the run state goes to amd_ga_irte_slot_write(), which
+ * invalidates as needed. A run-state change whose cmpxchg16b failed found
+ * the entry changed behind @slot's lock (by a foreign table's owner, say):
+ * take what is there; if it is still in guest mode, apply the run-state
+ * fields of @new to it; if not, leave it alone.
+ *
+ * Context: @slot's lock held.
+ * Return: 0 or amd_ga_irte_slot_write()'s error.
+ */
+int amd_ga_irte_slot_store_slow(struct amd_ga_irte_slot *slot,
+				struct amd_ga_irte new)
+{
+	struct amd_ga_irte cur, want;
+
+	lockdep_assert_held(slot->lock);
+	if (!amd_ga_irte_run_only(&slot->val, &new))
+		return amd_ga_irte_slot_write(slot, &new);
+
+	amd_ga_warn_ratelimited("%s: IRTE %u changed behind its owner's lock\n",
+				slot->ref.iommu->name, slot->ref.index);
+	do {
+		cur.lo = READ_ONCE(slot->entry->lo);
+		cur.hi = READ_ONCE(slot->entry->hi);
+		want = cur;
+		if (!(cur.lo & AMD_GA_IRTE_LO_GUEST_MODE))
+			break;
+		want.lo = (cur.lo & ~AMD_GA_IRTE_LO_RUN_STATE) |
+			  (new.lo & AMD_GA_IRTE_LO_RUN_STATE);
+		want.hi = (cur.hi & ~AMD_GA_IRTE_HI_RUN_STATE) |
+			  (new.hi & AMD_GA_IRTE_HI_RUN_STATE);
+	} while (!amd_ga_cmpxchg16b(&slot->entry->lo, cur.lo, cur.hi,
+				    want.lo, want.hi));
+	slot->val = want;
+	if (want.lo != cur.lo || want.hi != cur.hi)
+		trace_amd_ga_irte_write(slot->ref.iommu,
+					slot->ref.table->devids[0],
+					slot->ref.index, &cur, &want, false);
+	return 0;
+}
+
+/**
  * amd_ga_irte_free() - release an entry allocated with amd_ga_irte_alloc()
  * @ref: the reference; cleared on return
  *
  * The entry is written to zero (RemapEn = 0, invalidated if it changed)
- * before its index can be handed out again. References to foreign tables
- * are only cleared.
+ * before its index can be handed out again. A claimed entry (an owner's
+ * bug: it must amd_ga_irte_unclaim() first) is left as it is and stays
+ * allocated. References to foreign tables are only cleared.
  *
  * Context: any; does not sleep.
  */
@@ -705,18 +882,26 @@ void amd_ga_irte_free(struct amd_ga_irte_ref *ref)
 	static const struct amd_ga_irte zero;
 	struct amd_ga_irt *irt;
 	unsigned long flags;
+	bool claimed;
 
 	if (!ref || !ref->table)
 		return;
 	irt = ref->table;
 	if (irt->owned && !amd_ga_ref_check(ref, irt->ga)) {
+		/* Refused for a claimed entry, as is the free below. */
 		if (irt->ga)
 			amd_ga_irte_write(ref, &zero);
 		else
 			amd_ga_irte32_write(ref, 0);
 		raw_spin_lock_irqsave(irt->lock, flags);
-		__clear_bit(ref->index, irt->used);
+		claimed = test_bit(ref->index, irt->claimed);
+		if (!claimed)
+			__clear_bit(ref->index, irt->used);
 		raw_spin_unlock_irqrestore(irt->lock, flags);
+		/* Its owner still stores to it: the index must not be reused. */
+		if (claimed)
+			amd_ga_err_ratelimited("%s: IRTE %u freed while claimed; kept allocated\n",
+					       irt->iommu->name, ref->index);
 	}
 	memset(ref, 0, sizeof(*ref));
 }

@@ -15,16 +15,40 @@
  * changed, by INVALIDATE_INTERRUPT_TABLE for every DeviceID that uses the
  * table and one COMPLETION_WAIT. The invalidation and the wait run after
  * the table lock is dropped.
+ *
+ * Claimed entries. An owner that changes an entry from its own hot path
+ * (a posted IRTE: its vCPU's load and put change IsRun and Destination)
+ * claims it with amd_ga_irte_claim() and writes it through the struct
+ * amd_ga_irte_slot it gets. A claimed entry has one writer, this store,
+ * and one lock domain, the slot's lock, which the owner names and may
+ * hand over (amd_ga_irte_slot_set_lock()):
+ *  - every store to the entry goes through the slot with that lock held
+ *    (each writer asserts it): amd_ga_irte_slot_write() for any change
+ *    (it takes the table lock too, and invalidates as needed), and the
+ *    inline amd_ga_irte_slot_store(), which stores without the table lock
+ *    when only IsRun, GALogIntr and Destination of a guest-mode entry
+ *    change, fields the IOMMU does not cache, and hands anything else to
+ *    amd_ga_irte_slot_write();
+ *  - the writers by reference (amd_ga_irte_write(), amd_ga_irte_update_run())
+ *    refuse a claimed entry with -EBUSY and amd_ga_irte_free() keeps it
+ *    allocated, until amd_ga_irte_unclaim(). The owner of a foreign table
+ *    must leave claimed entries alone as well.
+ * Lock order: the slot's lock, then the table lock.
  */
 #ifndef AMD_GA_IRT_H
 #define AMD_GA_IRT_H
 
 #include <linux/bitops.h>
+#include <linux/compiler.h>
 #include <linux/limits.h>
+#include <linux/lockdep.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "compat.h"
+#include "hw.h"
 #include "irte.h"
+#include "trace.h"
 
 struct amd_ga_iommu;
 struct pci_dev;
@@ -65,6 +89,8 @@ struct pci_dev;
  *	and its DMA aliases); immutable
  * @nr_devids: number of valid @devids
  * @used: allocated indices of an owned table; protected by @lock
+ * @claimed: indices claimed with amd_ga_irte_claim(), written only through
+ *	their slot; protected by @lock
  */
 struct amd_ga_irt {
 	struct amd_ga_iommu *iommu;
@@ -79,6 +105,7 @@ struct amd_ga_irt {
 	u16 devids[AMD_GA_IRT_MAX_DEVIDS];
 	unsigned int nr_devids;
 	unsigned long used[BITS_TO_LONGS(AMD_GA_IRT_ENTRIES)];
+	unsigned long claimed[BITS_TO_LONGS(AMD_GA_IRT_ENTRIES)];
 };
 
 /**
@@ -121,6 +148,148 @@ int amd_ga_irte_read(const struct amd_ga_irte_ref *ref,
 int amd_ga_irte32_read(const struct amd_ga_irte_ref *ref, u32 *out);
 int amd_ga_irte_update_run(const struct amd_ga_irte_ref *ref, bool is_run,
 			   u32 dest, bool ga_log_intr);
+
+/**
+ * struct amd_ga_irte_slot - a claimed entry, as its owner writes it
+ * @entry: where the IOMMU reads the entry; the store's writers only, NULL
+ *	once unclaimed
+ * @lock: the one lock that serialises every store to @entry and @val
+ *	while claimed (see "Claimed entries" above); changed only with the
+ *	old and the new lock held
+ * @val: the value last stored (the hot path builds on it instead of
+ *	reading the entry); written by the store's writers under @lock, read
+ *	by the owner with amd_ga_irte_slot_value()
+ * @xt: the table takes 32-bit destinations (XTEn); immutable
+ * @ref: the entry in the store; immutable
+ *
+ * Filled by amd_ga_irte_claim(). The owner embeds it, may read @xt and
+ * @ref, and leaves the rest to the functions below.
+ */
+struct amd_ga_irte_slot {
+	struct amd_ga_irte *entry;
+	raw_spinlock_t *lock;
+	struct amd_ga_irte val;
+	bool xt;
+	struct amd_ga_irte_ref ref;
+};
+
+/*
+ * The fields amd_ga_irte_slot_store() changes without the table lock and
+ * without an invalidation: IsRun, GALogIntr and Destination, a subset of
+ * those amd_ga_irte_needs_inval() lets a guest-mode entry change.
+ */
+#define AMD_GA_IRTE_LO_RUN_STATE	(AMD_GA_IRTE_LO_IS_RUN | \
+					 AMD_GA_IRTE_LO_GALOG_INTR | \
+					 AMD_GA_IRTE_LO_DEST_LO)
+#define AMD_GA_IRTE_HI_RUN_STATE	AMD_GA_IRTE_HI_DEST_HI
+
+int amd_ga_irte_claim(const struct amd_ga_irte_ref *ref, raw_spinlock_t *lock,
+		      struct amd_ga_irte_slot *slot);
+void amd_ga_irte_unclaim(struct amd_ga_irte_slot *slot);
+int amd_ga_irte_slot_write(struct amd_ga_irte_slot *slot,
+			   const struct amd_ga_irte *irte);
+int amd_ga_irte_slot_store_slow(struct amd_ga_irte_slot *slot,
+				struct amd_ga_irte new);
+void amd_ga_irte_slot_trace(const struct amd_ga_irte_slot *slot,
+			    struct amd_ga_irte old, struct amd_ga_irte new);
+
+/**
+ * amd_ga_irte_slot_value() - the value last stored in a claimed entry
+ * @slot: the slot
+ *
+ * Context: @slot's lock held; or a lock the owner holds across every
+ * change of the fields it reads (a posted IRTE's own lock, for its mode
+ * and route, which only its route changes write).
+ * Return: the value, valid while that lock is held.
+ */
+static inline const struct amd_ga_irte *
+amd_ga_irte_slot_value(const struct amd_ga_irte_slot *slot)
+{
+	return &slot->val;
+}
+
+/**
+ * amd_ga_irte_slot_read_lo() - the low half of a claimed entry, as the
+ *	IOMMU reads it now
+ * @slot: the slot
+ *
+ * For an owner holding a lock other than @slot's (one 64-bit load, which
+ * the store's 128-bit writes never tear).
+ *
+ * Return: bits 63:0 of the entry.
+ */
+static inline u64 amd_ga_irte_slot_read_lo(const struct amd_ga_irte_slot *slot)
+{
+	return READ_ONCE(slot->entry->lo);
+}
+
+/**
+ * amd_ga_irte_slot_set_lock() - hand a claimed entry to another lock
+ * @slot: the slot
+ * @lock: the lock that serialises its stores from now on
+ *
+ * A posted IRTE's entry follows it onto a vCPU's list, whose lock the
+ * vCPU's load and put hold, and back.
+ *
+ * Context: the slot's current lock and @lock held.
+ */
+static inline void amd_ga_irte_slot_set_lock(struct amd_ga_irte_slot *slot,
+					     raw_spinlock_t *lock)
+{
+	lockdep_assert_held(slot->lock);
+	lockdep_assert_held(lock);
+	slot->lock = lock;
+}
+
+/* Does @old -> @new change only the run state of a guest-mode entry? */
+static inline bool amd_ga_irte_run_only(const struct amd_ga_irte *old,
+					const struct amd_ga_irte *new)
+{
+	return (old->lo & AMD_GA_IRTE_LO_GUEST_MODE) &&
+	       !((old->lo ^ new->lo) & ~AMD_GA_IRTE_LO_RUN_STATE) &&
+	       !((old->hi ^ new->hi) & ~AMD_GA_IRTE_HI_RUN_STATE);
+}
+
+/**
+ * amd_ga_irte_slot_store() - store a claimed entry; the hot path inline
+ * @slot: the slot
+ * @new: the new value, made with the IRTE codec
+ *
+ * Nothing is stored when nothing changes. When only the run state of a
+ * guest-mode entry changes (IsRun, GALogIntr, Destination: the IOMMU does
+ * not cache them), one cmpxchg16b on the entry replaces the value last
+ * stored, without the table lock and without a command. Anything else, or
+ * an entry found changed behind @slot's lock, goes out of line to
+ * amd_ga_irte_slot_store_slow().
+ *
+ * Context: @slot's lock held; any context, also with interrupts off. Never
+ * waits for the IOMMU unless more than the run state changes.
+ * Return: 0, or amd_ga_irte_slot_write()'s error for a change beyond the
+ * run state.
+ */
+static inline int amd_ga_irte_slot_store(struct amd_ga_irte_slot *slot,
+					 struct amd_ga_irte new)
+{
+	struct amd_ga_irte old = slot->val;
+
+	lockdep_assert_held(slot->lock);
+	if (new.lo == old.lo && new.hi == old.hi)
+		return 0;
+	if (unlikely(!amd_ga_irte_run_only(&old, &new) ||
+		     !amd_ga_cmpxchg16b(&slot->entry->lo, old.lo, old.hi,
+					new.lo, new.hi)))
+		return amd_ga_irte_slot_store_slow(slot, new);
+	slot->val = new;
+	/*
+	 * Out of line and by value: handing the tracepoint the addresses of
+	 * @old and @new would keep them in memory on every store (under
+	 * QEMU/TCG that alone doubled the per-IRTE cost of a vCPU load or
+	 * put).
+	 */
+	if (trace_amd_ga_irte_write_enabled())
+		amd_ga_irte_slot_trace(slot, old, new);
+	return 0;
+}
 
 bool amd_ga_guest_mode_ok(const struct amd_ga_iommu *iommu);
 

@@ -49,22 +49,6 @@ static LIST_HEAD(amd_ga_posted_zombies);
 static DEFINE_XARRAY(amd_ga_posted_irqs);
 
 /**
- * amd_ga_posted_get() - the posted IRTE behind an untyped cookie
- * @data: what amd_ga_irq_set_vcpu_affinity() handed out, or anything else
- *
- * Return: the posted IRTE, or NULL for NULL or an object that is not one
- * (another driver's cookie, say).
- */
-struct amd_ga_posted *amd_ga_posted_get(void *data)
-{
-	struct amd_ga_posted *p = data;
-
-	if (!p || READ_ONCE(p->magic) != AMD_GA_POSTED_MAGIC)
-		return NULL;
-	return p;
-}
-
-/**
  * amd_ga_posted_check_route() - validate a guest route
  * @vapic_pa: backing page address as the IOMMU sees it
  * @vector: guest vector
@@ -96,22 +80,11 @@ int amd_ga_posted_check_route(u64 vapic_pa, u32 vector, u32 ga_tag,
 	return 0;
 }
 
-/* Store a whole entry through the IRT store (invalidating as needed). */
-static int amd_ga_posted_write(struct amd_ga_posted *p,
-			       const struct amd_ga_irte *irte)
-{
-	int ret;
-
-	ret = amd_ga_irte_write(&p->ref, irte);
-	/*
-	 * Whatever failed (a bad entry, or only the invalidation), the slot
-	 * holds what the IOMMU will read; nobody else stores to it now.
-	 */
-	p->irte.lo = READ_ONCE(p->slot->lo);
-	p->irte.hi = READ_ONCE(p->slot->hi);
-	return ret;
-}
-
+/*
+ * A route change holds @p->lock, and the vCPU's lock if @p is attached:
+ * the entry's lock (the IRT store's amd_ga_irte_slot_write() asserts that
+ * one) and the lock that keeps @p's route fields.
+ */
 static void amd_ga_posted_assert_serialised(struct amd_ga_posted *p)
 {
 	lockdep_assert_held(&p->lock);
@@ -150,12 +123,12 @@ int amd_ga_posted_write_guest(struct amd_ga_posted *p, bool is_run, u32 dest,
 
 	amd_ga_posted_assert_serialised(p);
 	/* Without IsRun the IOMMU ignores Destination: keep what fits. */
-	if (!is_run && !p->xt && dest > AMD_GA_DEST8_MAX)
+	if (!is_run && !p->slot.xt && dest > AMD_GA_DEST8_MAX)
 		cfg.dest = 0;
-	ret = amd_ga_irte_make_guest(&cfg, p->xt, &irte);
+	ret = amd_ga_irte_make_guest(&cfg, p->slot.xt, &irte);
 	if (ret)
 		return ret;
-	return amd_ga_posted_write(p, &irte);
+	return amd_ga_irte_slot_write(&p->slot, &irte);
 }
 
 /*
@@ -167,7 +140,8 @@ static int amd_ga_posted_write_guest_cpu(struct amd_ga_posted *p, int cpu,
 {
 	if (cpu >= 0)
 		return amd_ga_posted_write_guest(p, true, cpu, false);
-	return amd_ga_posted_write_guest(p, false, amd_ga_irte_dest(&p->irte),
+	return amd_ga_posted_write_guest(p, false,
+					 amd_ga_irte_dest(amd_ga_posted_irte(p)),
 					 ga_log_intr);
 }
 
@@ -186,10 +160,10 @@ int amd_ga_posted_write_host(struct amd_ga_posted *p)
 	int ret;
 
 	amd_ga_posted_assert_serialised(p);
-	ret = amd_ga_irte_make_remap(&p->host, p->xt, &irte);
+	ret = amd_ga_irte_make_remap(&p->host, p->slot.xt, &irte);
 	if (ret)
 		return ret;
-	return amd_ga_posted_write(p, &irte);
+	return amd_ga_irte_slot_write(&p->slot, &irte);
 }
 
 /**
@@ -326,58 +300,6 @@ void amd_ga_posted_kick_flush(void)
 	flush_work(&amd_ga_kick_work);
 }
 
-/* The hot path's tracepoint, called only while it is enabled. */
-noinline void amd_ga_posted_trace_store(const struct amd_ga_posted *p,
-					struct amd_ga_irte old,
-					struct amd_ga_irte new)
-{
-	trace_amd_ga_irte_write(p->ref.iommu, p->ref.table->devids[0],
-				p->ref.index, &old, &new, false);
-}
-
-/**
- * amd_ga_posted_store_slow() - the hot path found the entry changed
- * @p: the posted IRTE
- * @want: the entry the hot path meant to store
- *
- * Someone stored to the entry without the lock that serialises it (see
- * &struct amd_ga_posted). Take what is there: if it is still in guest
- * mode, apply the run-state fields to it; if not, leave it alone.
- */
-void amd_ga_posted_store_slow(struct amd_ga_posted *p,
-			      const struct amd_ga_irte *want)
-{
-	const u64 run = AMD_GA_IRTE_LO_IS_RUN | AMD_GA_IRTE_LO_GALOG_INTR |
-			AMD_GA_IRTE_LO_DEST_LO;
-	struct amd_ga_irte cur, new;
-
-	amd_ga_warn_ratelimited("IRTE %u changed behind the posted IRTE's lock\n",
-				p->ref.index);
-	do {
-		cur.lo = READ_ONCE(p->slot->lo);
-		cur.hi = READ_ONCE(p->slot->hi);
-		new = cur;
-		if (!(cur.lo & AMD_GA_IRTE_LO_GUEST_MODE))
-			break;
-		new.lo = (cur.lo & ~run) | (want->lo & run);
-		new.hi = (cur.hi & ~AMD_GA_IRTE_HI_DEST_HI) |
-			 (want->hi & AMD_GA_IRTE_HI_DEST_HI);
-	} while (!amd_ga_cmpxchg16b(&p->slot->lo, cur.lo, cur.hi,
-				    new.lo, new.hi));
-	p->irte = new;
-}
-
-static bool amd_ga_posted_slot_taken(const struct amd_ga_irte *slot)
-{
-	struct amd_ga_posted *p;
-
-	lockdep_assert_held(&amd_ga_posted_mutex);
-	list_for_each_entry(p, &amd_ga_posted_list, node)
-		if (p->slot == slot)
-			return true;
-	return false;
-}
-
 /**
  * amd_ga_posted_create() - make an IRTE postable to vCPUs
  * @ref: the entry in the IRT store; its table must use the 128-bit format
@@ -387,14 +309,16 @@ static bool amd_ga_posted_slot_taken(const struct amd_ga_irte *slot)
  *	it with amd_ga_irq_set_vcpu_affinity(); negative for none
  *
  * Called by whoever owns the entry (allocated it in the IRT store, or
- * wraps the built-in driver's table). The entry is written in remapped
- * mode from @host.
+ * wraps the built-in driver's table). The posted IRTE claims the entry in
+ * the IRT store (amd_ga_irte_claim()), which from then on refuses every
+ * other writer, and writes it in remapped mode from @host.
  *
  * Context: process context, may sleep.
  * Return: the posted IRTE, or ERR_PTR(-EINVAL) for a bad reference, a
  * 32-bit table or a bad @host, ERR_PTR(-EOPNOTSUPP) if the IOMMU has no
  * guest mode, ERR_PTR(-EEXIST) if the entry or @host_irq is registered
- * already, ERR_PTR(-ENOMEM), or the IRT store's error.
+ * already, ERR_PTR(-ENOENT) for an entry not allocated, ERR_PTR(-ENOMEM),
+ * or the IRT store's error.
  */
 struct amd_ga_posted *amd_ga_posted_create(const struct amd_ga_irte_ref *ref,
 					   const struct amd_ga_remap_cfg *host,
@@ -404,37 +328,34 @@ struct amd_ga_posted *amd_ga_posted_create(const struct amd_ga_irte_ref *ref,
 	unsigned long flags;
 	int ret;
 
-	if (!ref || !ref->table || !ref->iommu || !host ||
-	    ref->iommu != ref->table->iommu || !ref->table->ga ||
-	    ref->index >= AMD_GA_IRT_ENTRIES)
+	if (!ref || !host)
 		return ERR_PTR(-EINVAL);
-	if (!amd_ga_guest_mode_ok(ref->iommu))
-		return ERR_PTR(-EOPNOTSUPP);
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
-	p->magic = AMD_GA_POSTED_MAGIC;
 	raw_spin_lock_init(&p->lock);
 	INIT_LIST_HEAD(&p->vnode.node);
 	p->vnode.data = p;
 	p->vnode.posted = p;
-	p->ref = *ref;
-	p->slot = (struct amd_ga_irte *)ref->table->entries + ref->index;
-	p->xt = ref->table->xt;
 	p->host = *host;
 	p->host_irq = host_irq < 0 ? -1 : host_irq;
 
-	mutex_lock(&amd_ga_posted_mutex);
-	if (amd_ga_posted_slot_taken(p->slot)) {
-		ret = -EEXIST;
-		goto err_unlock;
+	/* The store checks @ref and keeps one posted IRTE per entry. */
+	ret = amd_ga_irte_claim(ref, &p->lock, &p->slot);
+	if (ret)
+		goto err_free;
+	if (!amd_ga_guest_mode_ok(p->slot.ref.iommu)) {
+		ret = -EOPNOTSUPP;
+		goto err_unclaim;
 	}
 	raw_spin_lock_irqsave(&p->lock, flags);
 	ret = amd_ga_posted_write_host(p);
 	raw_spin_unlock_irqrestore(&p->lock, flags);
 	if (ret)
-		goto err_unlock;
+		goto err_unclaim;
+
+	mutex_lock(&amd_ga_posted_mutex);
 	if (p->host_irq >= 0) {
 		ret = xa_insert(&amd_ga_posted_irqs, p->host_irq, p, GFP_KERNEL);
 		if (ret) {
@@ -448,7 +369,11 @@ struct amd_ga_posted *amd_ga_posted_create(const struct amd_ga_irte_ref *ref,
 
 err_unlock:
 	mutex_unlock(&amd_ga_posted_mutex);
-	p->magic = 0;
+err_unclaim:
+	raw_spin_lock_irqsave(&p->lock, flags);
+	amd_ga_irte_unclaim(&p->slot);
+	raw_spin_unlock_irqrestore(&p->lock, flags);
+err_free:
 	kfree(p);
 	return ERR_PTR(ret);
 }
@@ -495,6 +420,7 @@ void amd_ga_posted_destroy(struct amd_ga_posted *p)
 		raw_spin_lock(&vcpu->lock);
 		amd_ga_posted_write_host(p);
 		amd_ga_vcpu_irte_unlink(vcpu, &p->vnode);
+		amd_ga_irte_slot_set_lock(&p->slot, &p->lock);
 		raw_spin_unlock(&vcpu->lock);
 	} else if (amd_ga_posted_guest(p)) {
 		amd_ga_posted_write_host(p);
@@ -504,6 +430,8 @@ void amd_ga_posted_destroy(struct amd_ga_posted *p)
 	p->dead = true;
 	p->claimed = false;
 	p->routed = false;
+	/* Nothing stores to it any more: its owner may free the entry. */
+	amd_ga_irte_unclaim(&p->slot);
 	raw_spin_unlock_irqrestore(&p->lock, flags);
 
 	if (p->host_irq >= 0)
@@ -511,7 +439,7 @@ void amd_ga_posted_destroy(struct amd_ga_posted *p)
 	list_del_rcu(&p->node);
 	if (held) {
 		pr_warn("IRTE %u (IRQ %d) destroyed while a hypervisor still holds it\n",
-			p->ref.index, p->host_irq);
+			p->slot.ref.index, p->host_irq);
 		list_add(&p->zombie, &amd_ga_posted_zombies);
 	}
 	mutex_unlock(&amd_ga_posted_mutex);
@@ -544,12 +472,10 @@ void amd_ga_posted_exit(void)
 	mutex_lock(&amd_ga_posted_mutex);
 	list_for_each_entry_safe(p, tmp, &amd_ga_posted_zombies, zombie) {
 		list_del(&p->zombie);
-		p->magic = 0;
 		kfree(p);
 	}
 	mutex_unlock(&amd_ga_posted_mutex);
 }
-EXPORT_SYMBOL_GPL(amd_ga_posted_exit);
 
 /**
  * amd_ga_posted_set_host() - the host's route for the IRQ changed
@@ -570,9 +496,9 @@ int amd_ga_posted_set_host(struct amd_ga_posted *p,
 	unsigned long flags;
 	int ret;
 
-	if (!amd_ga_posted_get(p) || !host)
+	if (!p || !host)
 		return -EINVAL;
-	ret = amd_ga_irte_make_remap(host, p->xt, &check);
+	ret = amd_ga_irte_make_remap(host, p->slot.xt, &check);
 	if (ret)
 		return ret;
 	raw_spin_lock_irqsave(&p->lock, flags);
@@ -587,7 +513,6 @@ int amd_ga_posted_set_host(struct amd_ga_posted *p,
 	raw_spin_unlock_irqrestore(&p->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_posted_set_host);
 
 /**
  * amd_ga_irq_posting_available() - can amd-ga post host IRQs to vCPUs?
@@ -683,7 +608,7 @@ int amd_ga_irq_set_vcpu_affinity(unsigned int host_irq,
 	if (pi) {
 		ret = amd_ga_posted_check_route(pi->vapic_addr, pi->vector,
 						pi->ga_tag, &route);
-		if (!ret && pi->is_guest_mode && !p->xt &&
+		if (!ret && pi->is_guest_mode && !p->slot.xt &&
 		    pi->cpu > (int)AMD_GA_DEST8_MAX)
 			ret = -ERANGE;
 		if (ret && pi->is_guest_mode)
@@ -753,7 +678,7 @@ static int amd_ga_posted_check_claimed(struct amd_ga_posted *p)
 
 /**
  * amd_ga_activate_guest_mode() - post the IRTE on its recorded route
- * @data: the cookie from amd_ga_irq_set_vcpu_affinity()
+ * @p: the posted IRTE amd_ga_irq_set_vcpu_affinity() handed out
  * @cpu: host physical APIC ID of the vCPU's pCPU, or -1 if it does not run
  * @ga_log_intr: with @cpu < 0: GA log interrupts (the vCPU is blocking)
  *
@@ -764,18 +689,17 @@ static int amd_ga_posted_check_claimed(struct amd_ga_posted *p)
  *
  * Context: any, including under raw spinlocks; waits (bounded) for the
  * invalidation.
- * Return: 0; -EINVAL for an unknown cookie, one never routed to a vCPU
- * or released; -ENODEV if the IRTE's owner destroyed it; -EBUSY if a
- * vCPU record drives it; -ERANGE for a @cpu the table cannot hold; the
- * IRT store's error.
+ * Return: 0; -EINVAL for NULL, an IRTE never routed to a vCPU or
+ * released; -ENODEV if the IRTE's owner destroyed it; -EBUSY if a vCPU
+ * record drives it; -ERANGE for a @cpu the table cannot hold; the IRT
+ * store's error.
  */
-int amd_ga_activate_guest_mode(void *data, int cpu, bool ga_log_intr)
+int amd_ga_activate_guest_mode(struct amd_ga_posted *p, int cpu,
+			       bool ga_log_intr)
 {
-	struct amd_ga_posted *p;
 	unsigned long flags;
 	int ret;
 
-	p = amd_ga_posted_get(data);
 	if (!p)
 		return -EINVAL;
 	raw_spin_lock_irqsave(&p->lock, flags);
@@ -791,25 +715,22 @@ EXPORT_SYMBOL_GPL(amd_ga_activate_guest_mode);
 
 /**
  * amd_ga_deactivate_guest_mode() - back to the host's remapped route
- * @data: the cookie from amd_ga_irq_set_vcpu_affinity()
+ * @p: the posted IRTE amd_ga_irq_set_vcpu_affinity() handed out
  *
  * The entry takes the host's vector and destination again (AVIC inhibit).
- * The consumer keeps the cookie and may activate it again; until then
+ * The consumer keeps @p and may activate it again; until then
  * amd_ga_update_ga() on it does nothing and returns 0, as upstream.
  *
  * Context: any, including under raw spinlocks; waits (bounded) for the
  * invalidation.
- * Return: 0; -EINVAL for an unknown or released cookie; -ENODEV if the
- * owner destroyed it; -EBUSY if a vCPU record drives it; the IRT store's
- * error.
+ * Return: 0; -EINVAL for NULL or a released IRTE; -ENODEV if the owner
+ * destroyed it; -EBUSY if a vCPU record drives it; the IRT store's error.
  */
-int amd_ga_deactivate_guest_mode(void *data)
+int amd_ga_deactivate_guest_mode(struct amd_ga_posted *p)
 {
-	struct amd_ga_posted *p;
 	unsigned long flags;
 	int ret;
 
-	p = amd_ga_posted_get(data);
 	if (!p)
 		return -EINVAL;
 	raw_spin_lock_irqsave(&p->lock, flags);
@@ -823,7 +744,7 @@ EXPORT_SYMBOL_GPL(amd_ga_deactivate_guest_mode);
 
 /**
  * amd_ga_update_ga() - a vCPU was loaded, put or is blocking
- * @data: the cookie from amd_ga_irq_set_vcpu_affinity()
+ * @p: the posted IRTE amd_ga_irq_set_vcpu_affinity() handed out
  * @cpu: host physical APIC ID of the pCPU the vCPU now runs on, or -1
  * @ga_log_intr: with @cpu < 0: GA log interrupts (true only when blocking)
  *
@@ -834,17 +755,15 @@ EXPORT_SYMBOL_GPL(amd_ga_deactivate_guest_mode);
  * left alone.
  *
  * Context: any, including under raw spinlocks with interrupts off.
- * Return: 0 (also when not in guest mode); -EINVAL for an unknown or
- * released cookie; -ENODEV if the owner destroyed it; -EBUSY if a vCPU
+ * Return: 0 (also when not in guest mode); -EINVAL for NULL or a
+ * released IRTE; -ENODEV if the owner destroyed it; -EBUSY if a vCPU
  * record drives it; -ERANGE for a @cpu above 255 without XTEn.
  */
-int amd_ga_update_ga(void *data, int cpu, bool ga_log_intr)
+int amd_ga_update_ga(struct amd_ga_posted *p, int cpu, bool ga_log_intr)
 {
-	struct amd_ga_posted *p;
 	unsigned long flags;
 	int ret = 0;
 
-	p = amd_ga_posted_get(data);
 	if (!p)
 		return -EINVAL;
 	raw_spin_lock_irqsave(&p->lock, flags);
@@ -854,7 +773,7 @@ int amd_ga_update_ga(void *data, int cpu, bool ga_log_intr)
 	if (cpu < 0)
 		amd_ga_posted_store_run(p, false, AMD_GA_POSTED_DEST_KEEP,
 					ga_log_intr);
-	else if (!p->xt && cpu > (int)AMD_GA_DEST8_MAX)
+	else if (!p->slot.xt && cpu > (int)AMD_GA_DEST8_MAX)
 		ret = -ERANGE;
 	else
 		amd_ga_posted_store_run(p, true, cpu, false);
@@ -888,9 +807,12 @@ unsigned int amd_ga_posted_recover(void)
 	rcu_read_lock();
 	list_for_each_entry_rcu(p, &amd_ga_posted_list, node) {
 		raw_spin_lock_irqsave(&p->lock, flags);
-		/* The entry itself, as the IOMMU reads it. */
-		lo = READ_ONCE(p->slot->lo);
-		pending = p->routed && (lo & AMD_GA_IRTE_LO_GUEST_MODE) &&
+		/*
+		 * The entry itself, as the IOMMU reads it (a vCPU's load or
+		 * put may store to it meanwhile); destroy unclaimed it.
+		 */
+		lo = p->routed ? amd_ga_irte_slot_read_lo(&p->slot) : 0;
+		pending = (lo & AMD_GA_IRTE_LO_GUEST_MODE) &&
 			  !(lo & AMD_GA_IRTE_LO_IS_RUN) &&
 			  (lo & AMD_GA_IRTE_LO_GALOG_INTR) &&
 			  amd_ga_posted_route_pending(&p->route);
@@ -902,4 +824,3 @@ unsigned int amd_ga_posted_recover(void)
 	rcu_read_unlock();
 	return woken;
 }
-EXPORT_SYMBOL_GPL(amd_ga_posted_recover);

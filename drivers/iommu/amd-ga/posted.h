@@ -9,12 +9,13 @@
  * ...), or per vCPU, by attaching it to an amd-ga vCPU record whose
  * load/put/blocking then updates every attached IRTE.
  *
- * Writes to an entry come in two kinds. A route change (guest mode on or
- * off, a new vector, backing page or GATag) goes through the IRT store:
- * one 128-bit store, then INVALIDATE_INTERRUPT_TABLE + COMPLETION_WAIT
- * because the IOMMU may cache those fields. A run-state change (IsRun,
- * Destination, GALogIntr: fields the IOMMU never caches) is the hot path:
- * one cmpxchg16b on the entry and no command at all.
+ * The posted IRTE claims its entry in the IRT store (amd_ga_irte_claim())
+ * and only builds values for it; the store writes them. A route change
+ * (guest mode on or off, a new vector, backing page or GATag) is a full
+ * store, then INVALIDATE_INTERRUPT_TABLE + COMPLETION_WAIT because the
+ * IOMMU may cache those fields. A run-state change (IsRun, Destination,
+ * GALogIntr: fields the IOMMU never caches) is the hot path: one
+ * cmpxchg16b on the entry and no command at all.
  */
 #ifndef AMD_GA_POSTED_H
 #define AMD_GA_POSTED_H
@@ -27,14 +28,10 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
-#include "compat.h"
 #include "hw.h"
 #include "irt.h"
 #include "irte.h"
-#include "trace.h"
 #include "vcpu.h"
-
-#define AMD_GA_POSTED_MAGIC	0x74736f70	/* "post" */
 
 /**
  * struct amd_ga_posted_route - where a guest-mode IRTE posts to
@@ -53,28 +50,25 @@ struct amd_ga_posted_route {
 
 /**
  * struct amd_ga_posted - one IRTE that amd-ga can post to a vCPU
- * @magic: AMD_GA_POSTED_MAGIC while the object exists; the upstream-shaped
- *	entry points take an untyped cookie and check it first
  * @vnode: membership in an amd-ga vCPU's IRTE list (amd_ga_vcpu_attach_irte());
  *	@vnode.vcpu is the vCPU or NULL, changed with @lock and that vCPU's
  *	lock held; @vnode.data points back here
- * @slot: the entry in its table, where the IOMMU reads it; immutable
- * @irte: the value last stored in @slot (a guest-mode entry or the host's
- *	remapped one). While @vnode.vcpu is set, stores to @slot and @irte are
- *	serialised by that vCPU's lock (the hot path holds only that one);
- *	otherwise by @lock
- * @xt: the table takes 32-bit destinations (XTEn); immutable
+ * @slot: the entry, claimed in the IRT store, which writes it; its value
+ *	is the guest-mode entry or the host's remapped one. Its lock (the one
+ *	lock domain of the entry) is that vCPU's lock while @vnode.vcpu is
+ *	set (the hot path holds only that one), else @lock; it changes with
+ *	@vnode.vcpu, both locks held. Route changes hold @lock as well, so
+ *	@lock alone keeps the entry's mode and route fields stable
  * @lock: serialises route changes, claims, attach/detach and the owner's
  *	calls; taken before any vCPU lock. A raw spinlock: the per-IRTE entry
  *	points run under hypervisor locks taken in scheduler paths, also on
  *	PREEMPT_RT. Nothing under it sleeps; the only wait is the bounded
  *	busy-wait for a COMPLETION_WAIT after a route change
- * @ref: the entry in the IRT store; immutable
  * @host_irq: the Linux IRQ the entry serves, or -1; immutable
  * @host: the host's remapped-mode route, restored when guest mode ends;
  *	@lock
  * @route: the guest route while @routed; @lock (read under the vCPU lock
- *	by nobody: the hot path needs only @irte)
+ *	by nobody: the hot path needs only @slot)
  * @routed: @route holds a route; @lock
  * @claimed: a per-IRTE consumer (amd_ga_irq_set_vcpu_affinity()) holds the
  *	cookie until it passes NULL; @lock
@@ -89,14 +83,10 @@ struct amd_ga_posted_route {
  * @rcu: deferred free
  */
 struct amd_ga_posted {
-	u32 magic;
 	struct amd_ga_vcpu_irte vnode;
-	struct amd_ga_irte *slot;
-	struct amd_ga_irte irte;
-	bool xt;
+	struct amd_ga_irte_slot slot;
 
 	raw_spinlock_t lock;
-	struct amd_ga_irte_ref ref;
 	int host_irq;
 	struct amd_ga_remap_cfg host;
 	struct amd_ga_posted_route route;
@@ -124,7 +114,6 @@ void amd_ga_posted_vcpu_release(struct amd_ga_vcpu *vcpu);
 void amd_ga_posted_exit(void);
 
 /* Shared by the per-IRTE and the per-vCPU entry points. */
-struct amd_ga_posted *amd_ga_posted_get(void *data);
 int amd_ga_posted_check_route(u64 vapic_pa, u32 vector, u32 ga_tag,
 			      struct amd_ga_posted_route *route);
 int amd_ga_posted_write_guest(struct amd_ga_posted *p, bool is_run, u32 dest,
@@ -133,14 +122,46 @@ int amd_ga_posted_write_host(struct amd_ga_posted *p);
 bool amd_ga_posted_route_pending(const struct amd_ga_posted_route *route);
 void amd_ga_posted_kick(u32 ga_tag);
 void amd_ga_posted_kick_flush(void);
-void amd_ga_posted_store_slow(struct amd_ga_posted *p,
-			      const struct amd_ga_irte *want);
-void amd_ga_posted_trace_store(const struct amd_ga_posted *p,
-			       struct amd_ga_irte old, struct amd_ga_irte new);
+
+/* The value last stored in the entry; @p->lock or the slot's lock held. */
+static inline const struct amd_ga_irte *
+amd_ga_posted_irte(const struct amd_ga_posted *p)
+{
+	return amd_ga_irte_slot_value(&p->slot);
+}
 
 static inline bool amd_ga_posted_guest(const struct amd_ga_posted *p)
 {
-	return p->irte.lo & AMD_GA_IRTE_LO_GUEST_MODE;
+	return amd_ga_posted_irte(p)->lo & AMD_GA_IRTE_LO_GUEST_MODE;
+}
+
+/**
+ * amd_ga_posted_make_run() - a guest-mode entry with a new run state
+ * @irte: the entry
+ * @is_run: IsRun
+ * @dest: Destination, or AMD_GA_POSTED_DEST_KEEP
+ * @ga_log_intr: GALogIntr
+ *
+ * Pure: builds the value, stores nothing.
+ *
+ * Return: @irte with those fields replaced.
+ */
+static inline struct amd_ga_irte amd_ga_posted_make_run(struct amd_ga_irte irte,
+							bool is_run, u32 dest,
+							bool ga_log_intr)
+{
+	irte.lo &= ~(AMD_GA_IRTE_LO_IS_RUN | AMD_GA_IRTE_LO_GALOG_INTR);
+	irte.lo |= FIELD_PREP(AMD_GA_IRTE_LO_IS_RUN, is_run) |
+		   FIELD_PREP(AMD_GA_IRTE_LO_GALOG_INTR, ga_log_intr);
+	if (dest != AMD_GA_POSTED_DEST_KEEP) {
+		irte.lo &= ~AMD_GA_IRTE_LO_DEST_LO;
+		irte.lo |= FIELD_PREP(AMD_GA_IRTE_LO_DEST_LO,
+				      dest & GENMASK(AMD_GA_IRTE_DEST_LO_BITS - 1, 0));
+		irte.hi &= ~AMD_GA_IRTE_HI_DEST_HI;
+		irte.hi |= FIELD_PREP(AMD_GA_IRTE_HI_DEST_HI,
+				      dest >> AMD_GA_IRTE_DEST_LO_BITS);
+	}
+	return irte;
 }
 
 /**
@@ -150,45 +171,21 @@ static inline bool amd_ga_posted_guest(const struct amd_ga_posted *p)
  * @dest: host physical APIC ID when @is_run, else AMD_GA_POSTED_DEST_KEEP
  * @ga_log_intr: GALogIntr
  *
- * Builds the new entry from the last value stored and replaces it with
- * one cmpxchg16b; the IOMMU does not cache these fields, so no command
- * follows. Nothing is stored when nothing changes. The caller holds the
- * lock that serialises stores to @p (see &struct amd_ga_posted) and has
- * checked @dest against @p->xt.
+ * Builds the new entry from the last value stored and hands it to the IRT
+ * store, which replaces it with one cmpxchg16b; the IOMMU does not cache
+ * these fields, so no command follows. Nothing is stored when nothing
+ * changes. The caller has checked @dest against @p->slot.xt.
+ *
+ * Context: the entry's lock held (see &struct amd_ga_posted).
  */
 static inline void amd_ga_posted_store_run(struct amd_ga_posted *p,
 					   bool is_run, u32 dest,
 					   bool ga_log_intr)
 {
-	struct amd_ga_irte old = p->irte, new = old;
-
-	new.lo &= ~(AMD_GA_IRTE_LO_IS_RUN | AMD_GA_IRTE_LO_GALOG_INTR);
-	new.lo |= FIELD_PREP(AMD_GA_IRTE_LO_IS_RUN, is_run) |
-		  FIELD_PREP(AMD_GA_IRTE_LO_GALOG_INTR, ga_log_intr);
-	if (dest != AMD_GA_POSTED_DEST_KEEP) {
-		new.lo &= ~AMD_GA_IRTE_LO_DEST_LO;
-		new.lo |= FIELD_PREP(AMD_GA_IRTE_LO_DEST_LO,
-				     dest & GENMASK(AMD_GA_IRTE_DEST_LO_BITS - 1, 0));
-		new.hi &= ~AMD_GA_IRTE_HI_DEST_HI;
-		new.hi |= FIELD_PREP(AMD_GA_IRTE_HI_DEST_HI,
-				     dest >> AMD_GA_IRTE_DEST_LO_BITS);
-	}
-	if (new.lo == old.lo && new.hi == old.hi)
-		return;
-	if (likely(amd_ga_cmpxchg16b(&p->slot->lo, old.lo, old.hi,
-				     new.lo, new.hi))) {
-		p->irte = new;
-		/*
-		 * Out of line and by value: handing the tracepoint the
-		 * addresses of @old and @new would keep them in memory on
-		 * every store (under QEMU/TCG that alone doubled the
-		 * per-IRTE cost of a vCPU load or put).
-		 */
-		if (trace_amd_ga_irte_write_enabled())
-			amd_ga_posted_trace_store(p, old, new);
-	} else {
-		amd_ga_posted_store_slow(p, &new);
-	}
+	amd_ga_irte_slot_store(&p->slot,
+			       amd_ga_posted_make_run(*amd_ga_posted_irte(p),
+						      is_run, dest,
+						      ga_log_intr));
 }
 
 #endif /* AMD_GA_POSTED_H */

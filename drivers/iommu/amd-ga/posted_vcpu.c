@@ -7,7 +7,8 @@
  *
  * Locking: a posted IRTE's lock, then a vCPU's lock (two vCPU locks, for
  * a move, in address order). The hot path takes only the vCPU's lock:
- * while an IRTE is on a vCPU's list, that lock serialises every store to
+ * while an IRTE is on a vCPU's list, that lock is its entry's lock in the
+ * IRT store (amd_ga_irte_slot_set_lock()) and serialises every store to
  * it, and whoever changes its route or its list holds both.
  *
  * The run-state calls form a state machine (enum amd_ga_vcpu_state) that
@@ -71,11 +72,13 @@ static int amd_ga_vcpu_write_route(struct amd_ga_vcpu *vcpu,
 static bool amd_ga_posted_on_route(const struct amd_ga_posted *p,
 				   const struct amd_ga_posted_route *route)
 {
+	const struct amd_ga_irte *irte = amd_ga_posted_irte(p);
+
 	return amd_ga_posted_guest(p) &&
-	       (p->irte.hi & AMD_GA_IRTE_HI_GA_ROOT) ==
+	       (irte->hi & AMD_GA_IRTE_HI_GA_ROOT) ==
 	       (route->vapic_pa & AMD_GA_IRTE_HI_GA_ROOT) &&
-	       FIELD_GET(AMD_GA_IRTE_HI_VECTOR, p->irte.hi) == route->vector &&
-	       FIELD_GET(AMD_GA_IRTE_LO_GATAG, p->irte.lo) == route->ga_tag;
+	       FIELD_GET(AMD_GA_IRTE_HI_VECTOR, irte->hi) == route->vector &&
+	       FIELD_GET(AMD_GA_IRTE_LO_GATAG, irte->lo) == route->ga_tag;
 }
 
 /*
@@ -110,7 +113,7 @@ static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
 					vector, vcpu->ga_tag, &route);
 	if (ret)
 		return ret;
-	if (vcpu->state == AMD_GA_VCPU_RUNNING && !p->xt &&
+	if (vcpu->state == AMD_GA_VCPU_RUNNING && !p->slot.xt &&
 	    vcpu->apic_id > AMD_GA_DEST8_MAX)
 		return -ERANGE;
 
@@ -132,6 +135,8 @@ static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
 		list_add_tail(&p->vnode.node, &vcpu->irtes);
 		vcpu->nr_irtes++;
 		WRITE_ONCE(p->vnode.vcpu, vcpu);
+		/* From now on the vCPU's load and put store to the entry. */
+		amd_ga_irte_slot_set_lock(&p->slot, &vcpu->lock);
 	}
 	p->vnode.vector = vector;
 	*kick = was_guest &&
@@ -172,7 +177,7 @@ static int amd_ga_vcpu_attach_locked(struct amd_ga_vcpu *vcpu,
  * old route). An IRTE may move away from a vCPU of a destroyed VM, but
  * none may be attached to it.
  *
- * Return: 0; -EINVAL for a bad @p or @vcpu, no backing page, or a GATag
+ * Return: 0; -EINVAL for a NULL @p or @vcpu, no backing page, or a GATag
  * with VM field 0; -ERANGE for a vector above 255 or a pCPU the table
  * cannot hold; -EEXIST if @p is attached to @vcpu with @vector already;
  * -ENODEV if the owner destroyed @p; -ESRCH if @vcpu or its VM was
@@ -190,7 +195,7 @@ int amd_ga_vcpu_attach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
 	bool kick = false;
 	int ret;
 
-	if (!vcpu || !amd_ga_posted_get(p))
+	if (!vcpu || !p)
 		return -EINVAL;
 	if (vector > AMD_GA_VECTOR_MAX)
 		return -ERANGE;
@@ -223,6 +228,7 @@ static int amd_ga_vcpu_unpost(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
 	lockdep_assert_held(&vcpu->lock);
 	ret = amd_ga_posted_write_host(p);
 	amd_ga_vcpu_irte_unlink(vcpu, &p->vnode);
+	amd_ga_irte_slot_set_lock(&p->slot, &p->lock);
 	p->routed = false;
 	*kick = amd_ga_posted_route_pending(&p->route);
 	return ret;
@@ -239,7 +245,7 @@ static int amd_ga_vcpu_unpost(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
  * Context: any but hard interrupt context, also under raw spinlocks with
  * interrupts off (the wake-up is deferred: see amd_ga_posted_kick());
  * waits (bounded) for the IRTE invalidation.
- * Return: 0; -EINVAL for a bad @p or @vcpu; -ENOENT if @p is not attached
+ * Return: 0; -EINVAL for a NULL @p or @vcpu; -ENOENT if @p is not attached
  * to @vcpu (detached already, say, also by the teardown of @vcpu's VM);
  * -ENODEV if the owner destroyed @p; the IRT store's error (the IRTE is
  * detached all the same).
@@ -251,7 +257,7 @@ int amd_ga_vcpu_detach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p)
 	u32 tag;
 	int ret;
 
-	if (!vcpu || !amd_ga_posted_get(p))
+	if (!vcpu || !p)
 		return -EINVAL;
 	raw_spin_lock_irqsave(&p->lock, flags);
 	if (p->dead) {
@@ -344,7 +350,7 @@ static int amd_ga_vcpu_store_state(struct amd_ga_vcpu *vcpu)
 		p = n->posted;
 		if (unlikely(!p))
 			continue;
-		if (unlikely(run && dest > AMD_GA_DEST8_MAX && !p->xt)) {
+		if (unlikely(run && dest > AMD_GA_DEST8_MAX && !p->slot.xt)) {
 			/* The doorbell cannot reach it: fall back to the GA log. */
 			amd_ga_posted_store_run(p, false,
 						AMD_GA_POSTED_DEST_KEEP, true);
