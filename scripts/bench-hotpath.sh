@@ -31,13 +31,14 @@ bench_build "$W"
 vmlinuz=$(KDIR=$KDIR "$AMD_GA_ROOT/scripts/fetch-debian-kernel.sh" "$KVER")
 
 rd=$W/initramfs
-bench_rootfs "$rd" "$W" amd_ga amd_ga_bench_hotpath
+bench_rootfs "$rd" "$W" amd_ga amd_ga_test amd_ga_bench_hotpath
 cat >"$rd/init" <<INIT
 #!/bin/sh
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 insmod /amd_ga.ko
+insmod /amd_ga_test.ko
 insmod /amd_ga_bench_hotpath.ko env="unknown" updates=$UPDATES
 dmesg | grep -E "amd-ga bench|BUG|WARNING" > /dev/console
 poweroff -f

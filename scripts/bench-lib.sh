@@ -24,6 +24,6 @@ bench_rootfs() {
 		ln -s busybox "$rd/bin/$a"
 	done
 	for m in "$@"; do
-		cp "$w/src/drivers/iommu/amd-ga/$m.ko" "$rd/"
+		cp "$(find "$w/src/drivers" "$w/src/samples" -name "$m.ko" | head -n 1)" "$rd/"
 	done
 }

@@ -44,13 +44,14 @@ else
 fi
 
 rd=$W/initramfs
-bench_rootfs "$rd" "$W" amd_ga amd_ga_bench
+bench_rootfs "$rd" "$W" amd_ga amd_ga_test amd_ga_bench
 cat >"$rd/init" <<INIT
 #!/bin/sh
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 insmod /amd_ga.ko
+insmod /amd_ga_test.ko
 insmod /amd_ga_bench.ko env="${accel}" rounds=$ROUNDS vms=$VMS
 dmesg | grep -E "amd-ga bench|BUG|WARNING" > /dev/console
 poweroff -f

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Overlay amd-ga into a kernel source tree as an in-tree backport:
-# drivers/iommu/amd-ga/ (with the KUnit suites under kunit/), the public
-# header, and the Kconfig "source" and Makefile "obj-" hooks.
+# drivers/iommu/amd-ga/ (test support under test/, the KUnit suites under
+# kunit/), samples/amd-ga/, the public header, and the Kconfig "source" and
+# Makefile "obj-" hooks.
 #
 # usage: scripts/overlay.sh KERNEL_TREE
 set -euo pipefail
@@ -21,10 +22,17 @@ rsync -r --checksum --delete --exclude 'kunit/' --exclude '*.o' --exclude '*.ko'
 	"$AMD_GA_ROOT/drivers/iommu/amd-ga/" "$dst/"
 rsync -r --checksum --delete --include '*.c' --include '*.h' --include 'Makefile' \
 	--exclude '*' "$AMD_GA_ROOT/kunit/" "$dst/kunit/"
+mkdir -p "$tree/samples/amd-ga"
+rsync -r --checksum --delete --include '*.c' --include 'Makefile' --include 'Kconfig' \
+	--exclude '*' "$AMD_GA_ROOT/samples/amd-ga/" "$tree/samples/amd-ga/"
 cp "$AMD_GA_ROOT"/include/linux/amd-ga*.h "$tree/include/linux/" 2>/dev/null || true
 
 grep -q 'drivers/iommu/amd-ga/Kconfig' "$tree/drivers/iommu/Kconfig" ||
 	printf '\nsource "drivers/iommu/amd-ga/Kconfig"\n' >> "$tree/drivers/iommu/Kconfig"
 grep -q 'amd-ga/' "$tree/drivers/iommu/Makefile" ||
 	printf 'obj-$(CONFIG_AMD_GA) += amd-ga/\n' >> "$tree/drivers/iommu/Makefile"
+grep -q 'samples/amd-ga/Kconfig' "$tree/samples/Kconfig" ||
+	printf '\nsource "samples/amd-ga/Kconfig"\n' >> "$tree/samples/Kconfig"
+grep -q 'amd-ga/' "$tree/samples/Makefile" ||
+	printf 'obj-y += amd-ga/\n' >> "$tree/samples/Makefile"
 log "overlaid amd-ga into $tree"

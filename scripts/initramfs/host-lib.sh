@@ -34,7 +34,7 @@ guest_tools_missing() {
 
 # Whether the tree wires in the demo module (then amd_ga_demo.ko must exist).
 guest_demo_expected() {
-	grep -rqs 'amd_ga_demo' "$AMD_GA_ROOT/drivers/iommu/amd-ga/Makefile"
+	grep -rqs 'amd_ga_demo' "$AMD_GA_ROOT/samples/amd-ga/Makefile"
 }
 
 # guest_built_module NAME: the path of NAME.ko if the last build made it.
@@ -51,7 +51,7 @@ guest_built_module() {
 # guest_prepare RUN_DIR: build the modules and the initramfs; sets
 # GUEST_KDIR, GUEST_KERNEL, GUEST_INITRD and GUEST_MODULES (names).
 guest_prepare() {
-	local run=$1 blog ko demo
+	local run=$1 blog ko tko demo
 
 	GUEST_KDIR=$(guest_kdir) ||
 		die "no linux-headers-6.1.*-amd64 (the guest runs Debian's 6.1 kernel): run 'make deps'"
@@ -69,12 +69,17 @@ guest_prepare() {
 	if [ -z "$demo" ] && guest_demo_expected; then
 		die "the Makefile builds amd_ga_demo but no amd_ga_demo.ko was made"
 	fi
-	GUEST_MODULES="amd_ga.ko${demo:+ amd_ga_demo.ko}"
+	# The demo runs on the test-support module (model, scenarios).
+	tko=$(guest_built_module amd_ga_test)
+	if [ -n "$demo" ] && [ -z "$tko" ]; then
+		die "amd_ga_demo.ko was made but not amd_ga_test.ko, which it needs"
+	fi
+	GUEST_MODULES="amd_ga.ko${demo:+ amd_ga_test.ko amd_ga_demo.ko}"
 
 	log "fetching Debian's kernel image for $(basename "$GUEST_KDIR")"
 	GUEST_KERNEL=$(KDIR=$GUEST_KDIR "$AMD_GA_ROOT/scripts/fetch-debian-kernel.sh")
 	GUEST_INITRD=$run/initramfs.cpio
-	"$AMD_GA_ROOT/scripts/mkinitramfs.sh" "$GUEST_INITRD" "$ko" ${demo:+"$demo"}
+	"$AMD_GA_ROOT/scripts/mkinitramfs.sh" "$GUEST_INITRD" "$ko" ${demo:+"$tko" "$demo"}
 }
 
 # The run directory of this checkout (several checkouts share the cache).

@@ -31,7 +31,7 @@ static int __init amd_ga_init(void)
 	if (ret < 0)
 		goto err_dispatch;
 	if (!ret) {
-		pr_info("no AMD IOMMU found; only the software model is available\n");
+		pr_info("no AMD IOMMU found; the software model is in amd_ga_test.ko\n");
 		return 0;
 	}
 	ret = amd_ga_enable_all(legacy_irte ? AMD_GA_ENABLE_LEGACY_IRTE : 0);

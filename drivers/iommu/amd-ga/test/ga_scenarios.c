@@ -703,3 +703,4 @@ out:
 	kfree(sc);
 	return failed;
 }
+EXPORT_SYMBOL_GPL(amd_ga_model_scenarios_run);

@@ -871,3 +871,4 @@ int amd_ga_edu_run_all(struct amd_ga_iommu *iommu,
 	amd_ga_edu_close(edu);
 	return failed;
 }
+EXPORT_SYMBOL_GPL(amd_ga_edu_run_all);

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * amd_ga_test.ko: the software IOMMU model and the scenarios, as a module
+ * of their own so that amd_ga.ko never carries them. Nothing runs at load:
+ * the samples and the KUnit suites call in.
+ */
+#include <linux/module.h>
+
+MODULE_DESCRIPTION("amd-ga test support: software AMD IOMMU model and scenarios");
+MODULE_AUTHOR("amd-ga maintainers <amd-ga@lists.linux.dev>");
+MODULE_LICENSE("GPL");
+#ifdef AMD_GA_VERSION
+MODULE_VERSION(AMD_GA_VERSION);
+#endif
