@@ -53,8 +53,9 @@ cd "$AMD_GA_ROOT" || exit 1
 if [ $# -gt 0 ]; then
 	files=("$@")
 else
-	mapfile -t files < <(find drivers/iommu/amd-ga include/linux kunit \
-			     -maxdepth 1 -name '*.[ch]' 2>/dev/null | sort)
+	mapfile -t files < <(find drivers/iommu/amd-ga drivers/iommu/amd-ga/test \
+			     samples/amd-ga include/linux kunit \
+			     -maxdepth 1 -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | sort)
 fi
 [ ${#files[@]} -gt 0 ] || { echo "FAIL kernel-doc: no source files"; exit 1; }
 
@@ -69,7 +70,7 @@ missing_docs() {
 			$doc{($1 ? "$1 " : "") . $2} = 1;
 		}
 		$func{$1} = 1 if /^[a-z_][^;=]*?\b(\w+)\(/;
-		if (/^EXPORT_SYMBOL(?:_GPL)?(?:_NS(?:_GPL)?)?\((\w+)/ &&
+		if (/^(?:EXPORT_SYMBOL(?:_GPL)?(?:_NS(?:_GPL)?)?|EXPORT_SYMBOL_FOR_AMD_GA_TEST)\((\w+)/ &&
 		    $func{$1} && !$doc{$1}) {
 			print "$ARGV:$.: warning: exported $1() has no kernel-doc comment\n";
 		}

@@ -104,6 +104,10 @@ for f in avic.c:avic.cocci svm.c:svm.cocci svm.h:svm.cocci; do
 		ok=0
 	fi
 done
+# amd_ga.ko exports its API in symbol namespace AMD_GA; kvm-amd imports it
+# next to its module license (a declaration, which the semantic patch
+# cannot anchor on).
+sed -i 's/^MODULE_LICENSE("GPL");$/&\nMODULE_IMPORT_NS(AMD_GA);/' "$kvm/svm/svm.c"
 (cd "$WORK" && diff -u -r svm.orig kvm/svm > kvm-amd.diff)
 # Every rewrite the semantic patches promise, each found in the result.
 expect() {
@@ -132,6 +136,7 @@ expect avic.c 'raw_spin_(lock|unlock)_irqsave|raw_spin_unlock_irqrestore|raw_spi
 expect avic.c '[^_]spin_(lock|unlock)[a-z_]*\(&[a-z>-]*ir_list_lock' 0
 expect avic.c '(amd_iommu_[a-z_]+|[^_]irq_set_vcpu_affinity|irq_remapping_cap)\(' 0
 expect svm.c 'amd_ga_register_ga_log_notifier\(NULL\)' 1
+expect svm.c '^MODULE_IMPORT_NS\(AMD_GA\);' 1
 expect svm.h 'raw_spinlock_t ir_list_lock' 1
 if [ "$ok" = 1 ]; then
 	pass "kvm-amd-transform ($(grep -c '^[-+][^-+]' "$WORK/kvm-amd.diff") changed lines, $WORK/kvm-amd.diff)"

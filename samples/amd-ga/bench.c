@@ -30,6 +30,7 @@
 
 #include "compat.h"
 #include "dispatch.h"
+#include "export.h"
 #include "galog.h"
 #include "modelenv.h"
 #include "vapic.h"
@@ -892,3 +893,5 @@ module_exit(amd_ga_bench_exit);
 
 MODULE_DESCRIPTION("amd-ga benchmarks");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(AMD_GA_NS);
+MODULE_IMPORT_NS(AMD_GA_TEST_NS);

@@ -28,6 +28,7 @@
 
 #include "cmdq.h"
 #include "compat.h"
+#include "export.h"
 #include "galog.h"
 #include "iommu.h"
 #include "irt.h"
@@ -394,3 +395,5 @@ module_exit(hb_exit);
 
 MODULE_DESCRIPTION("amd-ga hot-path benchmark (vCPU load/put on posted IRTEs)");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(AMD_GA_NS);
+MODULE_IMPORT_NS(AMD_GA_TEST_NS);

@@ -23,6 +23,7 @@
 #include "debugfs.h"
 #include "devtab.h"
 #include "edu_scenarios.h"
+#include "export.h"
 #include "ga_scenarios.h"
 #include "iommu.h"
 #include "probe.h"
@@ -146,3 +147,5 @@ module_exit(amd_ga_demo_exit);
 
 MODULE_DESCRIPTION("amd-ga demo: interrupt remapping scenarios on QEMU's AMD IOMMU with edu");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(AMD_GA_NS);
+MODULE_IMPORT_NS(AMD_GA_TEST_NS);

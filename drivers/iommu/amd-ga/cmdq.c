@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 
 #include "cmdq.h"
+#include "export.h"
 #include "iommu.h"
 #include "log.h"
 
@@ -41,7 +42,6 @@ int amd_ga_cmd_make_completion_wait(u64 store_pa, u64 data,
 	cmd->q[1] = data;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_cmd_make_completion_wait);
 
 static int amd_ga_cmd_make_devid(u64 opcode, u32 devid,
 				 struct amd_ga_cmd *cmd)
@@ -65,7 +65,7 @@ int amd_ga_cmd_make_inv_irt(u32 devid, struct amd_ga_cmd *cmd)
 {
 	return amd_ga_cmd_make_devid(AMD_GA_CMD_INV_IRT, devid, cmd);
 }
-EXPORT_SYMBOL_GPL(amd_ga_cmd_make_inv_irt);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_cmd_make_inv_irt);
 
 /**
  * amd_ga_cmd_make_inv_dte() - build INVALIDATE_DEVTAB_ENTRY
@@ -78,7 +78,7 @@ int amd_ga_cmd_make_inv_dte(u32 devid, struct amd_ga_cmd *cmd)
 {
 	return amd_ga_cmd_make_devid(AMD_GA_CMD_INV_DEVTAB_ENTRY, devid, cmd);
 }
-EXPORT_SYMBOL_GPL(amd_ga_cmd_make_inv_dte);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_cmd_make_inv_dte);
 
 /**
  * amd_ga_cmd_opcode() - the opcode of a command
@@ -90,7 +90,7 @@ unsigned int amd_ga_cmd_opcode(const struct amd_ga_cmd *cmd)
 {
 	return FIELD_GET(AMD_GA_CMD_OPCODE, cmd->q[0]);
 }
-EXPORT_SYMBOL_GPL(amd_ga_cmd_opcode);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_cmd_opcode);
 
 /*
  * Waits are bounded in time, not in iterations: under an emulator or a
@@ -154,7 +154,6 @@ int amd_ga_cmdq_init(struct amd_ga_iommu *iommu)
 	iommu->cmdq = q;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_cmdq_init);
 
 /**
  * amd_ga_cmdq_destroy() - free the command ring
@@ -181,7 +180,6 @@ void amd_ga_cmdq_destroy(struct amd_ga_iommu *iommu)
 		free_page((unsigned long)q->sem);
 	kfree(q);
 }
-EXPORT_SYMBOL_GPL(amd_ga_cmdq_destroy);
 
 /*
  * Free bytes in the ring as seen from the cached head. The head register
@@ -323,7 +321,7 @@ int amd_ga_cmdq_submit(struct amd_ga_iommu *iommu,
 
 	return wait ? amd_ga_cmdq_wait(iommu, q, seq) : 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_cmdq_submit);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_cmdq_submit);
 
 /**
  * amd_ga_cmdq_sync() - wait until every command queued so far is done
@@ -336,7 +334,7 @@ int amd_ga_cmdq_sync(struct amd_ga_iommu *iommu)
 {
 	return amd_ga_cmdq_submit(iommu, NULL, 0, true);
 }
-EXPORT_SYMBOL_GPL(amd_ga_cmdq_sync);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_cmdq_sync);
 
 /**
  * amd_ga_cmdq_count() - how many commands of one opcode were queued
@@ -360,4 +358,4 @@ u64 amd_ga_cmdq_count(struct amd_ga_iommu *iommu, unsigned int opcode)
 	raw_spin_unlock_irqrestore(&q->lock, flags);
 	return n;
 }
-EXPORT_SYMBOL_GPL(amd_ga_cmdq_count);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_cmdq_count);

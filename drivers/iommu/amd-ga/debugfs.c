@@ -28,6 +28,7 @@
 
 #include "debugfs.h"
 #include "devtab.h"
+#include "export.h"
 #include "gatag.h"
 #include "hw.h"
 #include "iommu.h"
@@ -149,7 +150,6 @@ unsigned int amd_ga_stats_nr(void)
 {
 	return ARRAY_SIZE(amd_ga_stat_names);
 }
-EXPORT_SYMBOL_GPL(amd_ga_stats_nr);
 
 /**
  * amd_ga_stats_name() - name of a counter
@@ -166,7 +166,6 @@ const char *amd_ga_stats_name(unsigned int i)
 		return NULL;
 	return amd_ga_stat_names[i].name;
 }
-EXPORT_SYMBOL_GPL(amd_ga_stats_name);
 
 /**
  * amd_ga_stats_value() - current value of a counter of an IOMMU
@@ -185,7 +184,6 @@ u64 amd_ga_stats_value(const struct amd_ga_iommu *iommu, unsigned int i)
 	ctr = (const void *)&iommu->stats + amd_ga_stat_names[i].offset;
 	return atomic64_read(ctr);
 }
-EXPORT_SYMBOL_GPL(amd_ga_stats_value);
 
 /**
  * amd_ga_stats_report() - print every counter of an IOMMU to the log
@@ -205,7 +203,7 @@ void amd_ga_stats_report(const struct amd_ga_iommu *iommu, const char *prefix)
 		pr_info("%sCOUNTER %s %llu\n", prefix, amd_ga_stat_names[i].name,
 			amd_ga_stats_value(iommu, i));
 }
-EXPORT_SYMBOL_GPL(amd_ga_stats_report);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_stats_report);
 
 static int amd_ga_counters_show(struct seq_file *m, void *unused)
 {

@@ -39,6 +39,7 @@
 
 #include "cmdq.h"
 #include "devtab.h"
+#include "export.h"
 #include "iommu.h"
 
 #define AMD_GA_DEVTAB_MAGIC	0x616d642d67614454ULL	/* "amd-gaDT" */
@@ -67,7 +68,6 @@ u64 amd_ga_dte_make_irq(u64 data2, phys_addr_t irt_pa)
 	       (irt_pa & AMD_GA_DTE2_INT_TAB_ROOT) |
 	       FIELD_PREP(AMD_GA_DTE2_INT_CTL, AMD_GA_DTE_INT_CTL_REMAP);
 }
-EXPORT_SYMBOL_GPL(amd_ga_dte_make_irq);
 
 /**
  * amd_ga_dte_clear_irq() - the interrupt qword of a DTE that does not remap
@@ -79,7 +79,6 @@ u64 amd_ga_dte_clear_irq(u64 data2)
 {
 	return data2 & ~AMD_GA_DTE2_IRQ_FIELDS;
 }
-EXPORT_SYMBOL_GPL(amd_ga_dte_clear_irq);
 
 static u64 *amd_ga_dte(struct amd_ga_devtab *dt, u16 devid)
 {
@@ -197,7 +196,6 @@ err:
 	kfree(dt);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_devtab_init);
 
 /**
  * amd_ga_devtab_flush_stale() - invalidate entries scrubbed at adoption
@@ -231,7 +229,6 @@ int amd_ga_devtab_flush_stale(struct amd_ga_iommu *iommu)
 	dt->stale = NULL;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_devtab_flush_stale);
 
 /**
  * amd_ga_devtab_release() - drop the device table bookkeeping
@@ -271,7 +268,6 @@ void amd_ga_devtab_release(struct amd_ga_iommu *iommu)
 	bitmap_free(dt->owned);
 	kfree(dt);
 }
-EXPORT_SYMBOL_GPL(amd_ga_devtab_release);
 
 /**
  * amd_ga_devtab_claim() - take ownership of device table entries
@@ -312,7 +308,6 @@ int amd_ga_devtab_claim(struct amd_ga_iommu *iommu, const u16 *devids,
 	raw_spin_unlock_irqrestore(&dt->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_devtab_claim);
 
 /**
  * amd_ga_devtab_unclaim() - give device table entries back
@@ -338,7 +333,6 @@ void amd_ga_devtab_unclaim(struct amd_ga_iommu *iommu, const u16 *devids,
 			dt->nr_owned--;
 	raw_spin_unlock_irqrestore(&dt->lock, flags);
 }
-EXPORT_SYMBOL_GPL(amd_ga_devtab_unclaim);
 
 /**
  * amd_ga_devtab_set_irt() - point owned DTEs at an IRT, or stop remapping
@@ -394,7 +388,6 @@ int amd_ga_devtab_set_irt(struct amd_ga_iommu *iommu, const u16 *devids,
 	atomic64_add(nr, &iommu->stats.irte_invals);
 	return amd_ga_cmdq_submit(iommu, cmds, 2 * nr, true);
 }
-EXPORT_SYMBOL_GPL(amd_ga_devtab_set_irt);
 
 /**
  * amd_ga_devtab_read() - copy one device table entry
@@ -415,4 +408,3 @@ int amd_ga_devtab_read(struct amd_ga_iommu *iommu, u16 devid, u64 dte[4])
 		dte[i] = READ_ONCE(amd_ga_dte(dt, devid)[i]);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_devtab_read);

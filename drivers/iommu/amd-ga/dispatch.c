@@ -39,6 +39,7 @@
 #include <linux/xarray.h>
 
 #include "dispatch.h"
+#include "export.h"
 #include "galog.h"
 #include "gatag.h"
 #include "posted.h"
@@ -97,7 +98,7 @@ int amd_ga_register_ga_log_notifier(int (*notifier)(u32 ga_tag))
 	amd_ga_galog_set_wake(notifier);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_register_ga_log_notifier);
+EXPORT_SYMBOL_NS_GPL(amd_ga_register_ga_log_notifier, AMD_GA_NS);
 
 /**
  * amd_ga_vcpu_lookup() - the vCPU a GATag names
@@ -125,7 +126,7 @@ struct amd_ga_vcpu *amd_ga_vcpu_lookup(u32 ga_tag)
 		return NULL;
 	return rcu_dereference(vm->vcpus[idx]);
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_lookup);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_lookup, AMD_GA_NS);
 
 /**
  * amd_ga_vcpu_priv() - the hypervisor's vCPU behind a record
@@ -137,7 +138,7 @@ void *amd_ga_vcpu_priv(const struct amd_ga_vcpu *vcpu)
 {
 	return vcpu->priv;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_priv);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_priv, AMD_GA_NS);
 
 /**
  * amd_ga_vcpu_ga_tag() - the GATag of a vCPU
@@ -149,7 +150,7 @@ u32 amd_ga_vcpu_ga_tag(const struct amd_ga_vcpu *vcpu)
 {
 	return vcpu->ga_tag;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_ga_tag);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_ga_tag, AMD_GA_NS);
 
 /**
  * amd_ga_vm_id() - the VM ID of a VM
@@ -161,7 +162,7 @@ u32 amd_ga_vm_id(const struct amd_ga_vm *vm)
 {
 	return vm->id;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vm_id);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vm_id, AMD_GA_NS);
 
 /*
  * Frees queued with call_rcu() whose callback has not run yet: callbacks
@@ -239,7 +240,7 @@ struct amd_ga_vm *amd_ga_vm_create(u32 max_vcpus, void *priv)
 	mutex_unlock(&amd_ga_registry_lock);
 	return vm;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vm_create);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vm_create, AMD_GA_NS);
 
 /* Drop a reference to @vm; the last one frees it after a grace period. */
 static void amd_ga_vm_put(struct amd_ga_vm *vm)
@@ -319,7 +320,7 @@ void amd_ga_vm_destroy(struct amd_ga_vm *vm)
 	amd_ga_vm_put(vm);
 	mutex_unlock(&amd_ga_registry_lock);
 }
-EXPORT_SYMBOL_GPL(amd_ga_vm_destroy);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vm_destroy, AMD_GA_NS);
 
 /**
  * amd_ga_vcpu_create() - add a vCPU record to a VM
@@ -371,7 +372,7 @@ err_free:
 	kfree(vcpu);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_create);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_create, AMD_GA_NS);
 
 /**
  * amd_ga_vcpu_destroy() - remove a vCPU record
@@ -403,7 +404,7 @@ void amd_ga_vcpu_destroy(struct amd_ga_vcpu *vcpu)
 	amd_ga_vm_put(vm);
 	mutex_unlock(&amd_ga_registry_lock);
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_destroy);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_destroy, AMD_GA_NS);
 
 /**
  * amd_ga_dispatch_recover() - wake every blocked vCPU with a pending vector

@@ -47,6 +47,7 @@
 #include <linux/slab.h>
 #include <linux/static_call.h>
 
+#include "export.h"
 #include "galog.h"
 #include "gatag.h"
 #include "iommu.h"
@@ -673,7 +674,7 @@ unsigned int amd_ga_galog_drain(struct amd_ga_galog *gl)
 	mutex_unlock(&gl->drain_lock);
 	return n;
 }
-EXPORT_SYMBOL_GPL(amd_ga_galog_drain);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_galog_drain);
 
 /**
  * amd_ga_galog_set_recovery() - switch lossless recovery on or off

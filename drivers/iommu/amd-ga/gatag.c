@@ -6,12 +6,12 @@
 #include <linux/export.h>
 #include <linux/xarray.h>
 
+#include "export.h"
 #include "gatag.h"
 
 const struct amd_ga_gatag_layout amd_ga_gatag_default = {
 	.vcpu_bits = AMD_GA_GATAG_VCPU_BITS,
 };
-EXPORT_SYMBOL_GPL(amd_ga_gatag_default);
 
 /**
  * amd_ga_gatag_max_vcpu_idx() - largest vCPU index a layout can carry
@@ -23,7 +23,6 @@ u32 amd_ga_gatag_max_vcpu_idx(const struct amd_ga_gatag_layout *l)
 {
 	return GENMASK(l->vcpu_bits - 1, 0);
 }
-EXPORT_SYMBOL_GPL(amd_ga_gatag_max_vcpu_idx);
 
 /**
  * amd_ga_gatag_max_vm_id() - largest VM ID a layout can carry
@@ -35,7 +34,6 @@ u32 amd_ga_gatag_max_vm_id(const struct amd_ga_gatag_layout *l)
 {
 	return U32_MAX >> l->vcpu_bits;
 }
-EXPORT_SYMBOL_GPL(amd_ga_gatag_max_vm_id);
 
 /**
  * amd_ga_gatag_encode() - pack a VM ID and a vCPU index into a GATag
@@ -56,7 +54,6 @@ int amd_ga_gatag_encode(const struct amd_ga_gatag_layout *l, u32 vm_id,
 	*tag = (vm_id << l->vcpu_bits) | vcpu_idx;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_gatag_encode);
 
 /**
  * amd_ga_gatag_decode() - split a GATag into VM ID and vCPU index
@@ -71,7 +68,6 @@ void amd_ga_gatag_decode(const struct amd_ga_gatag_layout *l, u32 tag,
 	*vm_id = tag >> l->vcpu_bits;
 	*vcpu_idx = tag & amd_ga_gatag_max_vcpu_idx(l);
 }
-EXPORT_SYMBOL_GPL(amd_ga_gatag_decode);
 
 /**
  * amd_ga_vmid_init() - set up a VM ID allocator
@@ -84,7 +80,6 @@ void amd_ga_vmid_init(struct amd_ga_vmid_alloc *a, u32 max)
 	a->next = 1;
 	a->max = max;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vmid_init);
 
 /**
  * amd_ga_vmid_get() - allocate a VM ID
@@ -108,7 +103,6 @@ int amd_ga_vmid_get(struct amd_ga_vmid_alloc *a, void *owner, u32 *id)
 		return -EBUSY;
 	return ret < 0 ? ret : 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vmid_get);
 
 /**
  * amd_ga_vmid_put() - release a VM ID
@@ -122,7 +116,6 @@ void amd_ga_vmid_put(struct amd_ga_vmid_alloc *a, u32 id)
 {
 	xa_erase_irq(&a->xa, id);
 }
-EXPORT_SYMBOL_GPL(amd_ga_vmid_put);
 
 /**
  * amd_ga_vmid_lookup() - the owner of a VM ID
@@ -137,7 +130,6 @@ void *amd_ga_vmid_lookup(struct amd_ga_vmid_alloc *a, u32 id)
 {
 	return xa_load(&a->xa, id);
 }
-EXPORT_SYMBOL_GPL(amd_ga_vmid_lookup);
 
 /**
  * amd_ga_vmid_destroy() - release every ID
@@ -147,4 +139,3 @@ void amd_ga_vmid_destroy(struct amd_ga_vmid_alloc *a)
 {
 	xa_destroy(&a->xa);
 }
-EXPORT_SYMBOL_GPL(amd_ga_vmid_destroy);

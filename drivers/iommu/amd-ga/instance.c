@@ -17,6 +17,7 @@
 #include "compat.h"
 #include "debugfs.h"
 #include "devtab.h"
+#include "export.h"
 #include "galog.h"
 #include "instance.h"
 
@@ -42,7 +43,7 @@ int amd_ga_iommu_register(struct amd_ga_iommu *iommu)
 	amd_ga_debugfs_add_iommu(iommu);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_iommu_register);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_register);
 
 /**
  * amd_ga_iommu_unregister() - remove an IOMMU from the list
@@ -57,7 +58,7 @@ void amd_ga_iommu_unregister(struct amd_ga_iommu *iommu)
 	list_del_init(&iommu->node);
 	mutex_unlock(&amd_ga_iommu_list_lock);
 }
-EXPORT_SYMBOL_GPL(amd_ga_iommu_unregister);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_unregister);
 
 /**
  * amd_ga_iommu_enable() - start interrupt remapping on an IOMMU
@@ -143,7 +144,7 @@ err_cmdq:
 	amd_ga_cmdq_destroy(iommu);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_iommu_enable);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_enable);
 
 /**
  * amd_ga_iommu_disable() - stop interrupt remapping on an IOMMU
@@ -184,4 +185,4 @@ int amd_ga_iommu_disable(struct amd_ga_iommu *iommu)
 	iommu->enabled = false;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_iommu_disable);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_disable);

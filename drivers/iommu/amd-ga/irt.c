@@ -22,6 +22,7 @@
 #include "cmdq.h"
 #include "compat.h"
 #include "devtab.h"
+#include "export.h"
 #include "iommu.h"
 #include "irt.h"
 #include "log.h"
@@ -121,7 +122,7 @@ err_free:
 	kfree(irt);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(amd_ga_irt_create);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irt_create);
 
 /* Size of a PCI device's dma_alias_mask: one bit per devfn. */
 #define AMD_GA_PCI_DEVFNS	256
@@ -212,7 +213,7 @@ struct amd_ga_irt *amd_ga_irt_create_pci(struct amd_ga_iommu *iommu,
 		return ERR_PTR(-E2BIG);
 	return amd_ga_irt_create(iommu, set.devids, set.nr);
 }
-EXPORT_SYMBOL_GPL(amd_ga_irt_create_pci);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irt_create_pci);
 
 /**
  * amd_ga_irt_attach() - make a table live
@@ -245,7 +246,7 @@ int amd_ga_irt_attach(struct amd_ga_irt *irt)
 	return amd_ga_devtab_set_irt(irt->iommu, irt->devids, irt->nr_devids,
 				     irt->pa);
 }
-EXPORT_SYMBOL_GPL(amd_ga_irt_attach);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irt_attach);
 
 /**
  * amd_ga_irt_destroy() - stop remapping and free a table
@@ -294,7 +295,7 @@ int amd_ga_irt_destroy(struct amd_ga_irt *irt)
 	kfree(irt);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irt_destroy);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irt_destroy);
 
 /**
  * amd_ga_irt_init_foreign() - describe a table amd-ga does not own
@@ -383,7 +384,7 @@ int amd_ga_irte_alloc(struct amd_ga_irt *irt, int index,
 	ref->index = idx;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_alloc);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_alloc);
 
 /**
  * amd_ga_irte_ref_init() - a reference to an entry of a foreign table
@@ -409,7 +410,7 @@ int amd_ga_irte_ref_init(struct amd_ga_irte_ref *ref, struct amd_ga_irt *irt,
 	ref->index = index;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_ref_init);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_ref_init);
 
 static int amd_ga_ref_check(const struct amd_ga_irte_ref *ref, bool ga)
 {
@@ -536,7 +537,7 @@ int amd_ga_irte_write(const struct amd_ga_irte_ref *ref,
 {
 	return amd_ga_irte_write_ref(ref, irte, false);
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_write);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_write);
 
 /**
  * amd_ga_irte32_write() - store a legacy 32-bit IRTE
@@ -587,7 +588,7 @@ int amd_ga_irte32_write(const struct amd_ga_irte_ref *ref, u32 val)
 				  val, inval);
 	return inval ? amd_ga_irt_invalidate(irt) : 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte32_write);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte32_write);
 
 /**
  * amd_ga_irte_read() - read a 128-bit IRTE
@@ -619,7 +620,7 @@ int amd_ga_irte_read(const struct amd_ga_irte_ref *ref,
 	raw_spin_unlock_irqrestore(ref->table->lock, flags);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_read);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_read);
 
 /**
  * amd_ga_irte32_read() - read a legacy 32-bit IRTE
@@ -636,7 +637,7 @@ int amd_ga_irte32_read(const struct amd_ga_irte_ref *ref, u32 *out)
 	*out = READ_ONCE(*amd_ga_irte32_slot(ref->table, ref->index));
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte32_read);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte32_read);
 
 /**
  * amd_ga_irte_update_run() - the run state of a guest-mode IRTE nobody claimed
@@ -709,7 +710,7 @@ out:
 	raw_spin_unlock_irqrestore(irt->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_update_run);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_update_run);
 
 /**
  * amd_ga_irte_claim() - become the one owner of a 128-bit entry
@@ -905,4 +906,4 @@ void amd_ga_irte_free(struct amd_ga_irte_ref *ref)
 	}
 	memset(ref, 0, sizeof(*ref));
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_free);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_free);

@@ -9,6 +9,7 @@
 #include <linux/export.h>
 #include <linux/string.h>
 
+#include "export.h"
 #include "hw.h"
 #include "irte.h"
 
@@ -53,7 +54,7 @@ int amd_ga_irte32_make(const struct amd_ga_remap_cfg *cfg, u32 *out)
 	       FIELD_PREP(AMD_GA_IRTE32_VECTOR, cfg->vector);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte32_make);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte32_make);
 
 /**
  * amd_ga_irte32_decode() - split a legacy 32-bit IRTE into its fields
@@ -75,7 +76,7 @@ void amd_ga_irte32_decode(u32 val, struct amd_ga_irte_fields *f)
 	f->mode = f->remap.remap_en ? AMD_GA_IRTE_REMAPPED :
 				      AMD_GA_IRTE_DISABLED;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte32_decode);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte32_decode);
 
 /**
  * amd_ga_irte_dest() - the 32-bit destination of a 128-bit IRTE
@@ -89,7 +90,6 @@ u32 amd_ga_irte_dest(const struct amd_ga_irte *irte)
 	       (u32)FIELD_GET(AMD_GA_IRTE_HI_DEST_HI, irte->hi) <<
 			AMD_GA_IRTE_DEST_LO_BITS;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_dest);
 
 /**
  * amd_ga_irte_set_dest() - store a 32-bit destination into a 128-bit IRTE
@@ -105,7 +105,6 @@ void amd_ga_irte_set_dest(struct amd_ga_irte *irte, u32 dest)
 	irte->hi |= FIELD_PREP(AMD_GA_IRTE_HI_DEST_HI,
 			       dest >> AMD_GA_IRTE_DEST_LO_BITS);
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_set_dest);
 
 /**
  * amd_ga_irte_make_remap() - build a 128-bit remapped-mode IRTE
@@ -139,7 +138,7 @@ int amd_ga_irte_make_remap(const struct amd_ga_remap_cfg *cfg, bool xt,
 	*out = e;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_make_remap);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_make_remap);
 
 /**
  * amd_ga_irte_make_guest() - build a 128-bit guest-mode (vAPIC) IRTE
@@ -182,7 +181,7 @@ int amd_ga_irte_make_guest(const struct amd_ga_guest_cfg *cfg, bool xt,
 	*out = e;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_make_guest);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_make_guest);
 
 /**
  * amd_ga_irte_decode() - split a 128-bit IRTE into its fields
@@ -224,7 +223,7 @@ void amd_ga_irte_decode(const struct amd_ga_irte *irte,
 	else
 		f->mode = guest ? AMD_GA_IRTE_GUEST : AMD_GA_IRTE_REMAPPED;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_decode);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_decode);
 
 /**
  * amd_ga_irte_needs_inval() - does old -> new need INVALIDATE_INTERRUPT_TABLE?
@@ -250,7 +249,6 @@ bool amd_ga_irte_needs_inval(const struct amd_ga_irte *old,
 	}
 	return dlo || dhi;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte_needs_inval);
 
 /**
  * amd_ga_irte32_needs_inval() - does old -> new need an invalidation?
@@ -263,4 +261,3 @@ bool amd_ga_irte32_needs_inval(u32 old, u32 new)
 {
 	return old != new;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irte32_needs_inval);

@@ -13,6 +13,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
+#include "export.h"
 #include "mmio.h"
 
 #define AMD_GA_PCI_VENDOR_AMD	0x1022

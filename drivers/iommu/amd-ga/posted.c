@@ -30,6 +30,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include "export.h"
 #include "galog.h"
 #include "gatag.h"
 #include "log.h"
@@ -377,7 +378,7 @@ err_free:
 	kfree(p);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(amd_ga_posted_create);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_posted_create);
 
 static void amd_ga_posted_free_rcu(struct rcu_head *head)
 {
@@ -448,7 +449,7 @@ void amd_ga_posted_destroy(struct amd_ga_posted *p)
 	if (kick)
 		amd_ga_posted_kick(tag);
 }
-EXPORT_SYMBOL_GPL(amd_ga_posted_destroy);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_posted_destroy);
 
 /**
  * amd_ga_posted_exit() - free what amd_ga_posted_destroy() had to keep
@@ -526,7 +527,7 @@ bool amd_ga_irq_posting_available(void)
 {
 	return !xa_empty(&amd_ga_posted_irqs);
 }
-EXPORT_SYMBOL_GPL(amd_ga_irq_posting_available);
+EXPORT_SYMBOL_NS_GPL(amd_ga_irq_posting_available, AMD_GA_NS);
 
 /**
  * amd_ga_irq_get_posted() - the posted IRTE of a host IRQ
@@ -543,7 +544,7 @@ struct amd_ga_posted *amd_ga_irq_get_posted(unsigned int host_irq)
 {
 	return xa_load(&amd_ga_posted_irqs, host_irq);
 }
-EXPORT_SYMBOL_GPL(amd_ga_irq_get_posted);
+EXPORT_SYMBOL_NS_GPL(amd_ga_irq_get_posted, AMD_GA_NS);
 
 /**
  * amd_ga_irq_set_vcpu_affinity() - post a host IRQ to a vCPU, or stop
@@ -659,7 +660,7 @@ out_unlock:
 	raw_spin_unlock_irqrestore(&p->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_irq_set_vcpu_affinity);
+EXPORT_SYMBOL_NS_GPL(amd_ga_irq_set_vcpu_affinity, AMD_GA_NS);
 
 /*
  * May a per-IRTE consumer use this posted IRTE? It must exist (the owner
@@ -711,7 +712,7 @@ int amd_ga_activate_guest_mode(struct amd_ga_posted *p, int cpu,
 	raw_spin_unlock_irqrestore(&p->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_activate_guest_mode);
+EXPORT_SYMBOL_NS_GPL(amd_ga_activate_guest_mode, AMD_GA_NS);
 
 /**
  * amd_ga_deactivate_guest_mode() - back to the host's remapped route
@@ -740,7 +741,7 @@ int amd_ga_deactivate_guest_mode(struct amd_ga_posted *p)
 	raw_spin_unlock_irqrestore(&p->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_deactivate_guest_mode);
+EXPORT_SYMBOL_NS_GPL(amd_ga_deactivate_guest_mode, AMD_GA_NS);
 
 /**
  * amd_ga_update_ga() - a vCPU was loaded, put or is blocking
@@ -781,7 +782,7 @@ out:
 	raw_spin_unlock_irqrestore(&p->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_update_ga);
+EXPORT_SYMBOL_NS_GPL(amd_ga_update_ga, AMD_GA_NS);
 
 /**
  * amd_ga_posted_recover() - wake blocked vCPUs whose GA log entry was lost

@@ -38,6 +38,7 @@
 #include <linux/mem_encrypt.h>
 #include <linux/mm.h>
 
+#include "export.h"
 #include "posted.h"
 
 /* Lock two different vCPU records, in address order. */
@@ -216,7 +217,7 @@ int amd_ga_vcpu_attach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
 		amd_ga_posted_kick(old.ga_tag);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_attach_irte);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_attach_irte, AMD_GA_NS);
 
 /* Take @p off @vcpu's list and give it back to the host; both locks held. */
 static int amd_ga_vcpu_unpost(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
@@ -275,7 +276,7 @@ int amd_ga_vcpu_detach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p)
 		amd_ga_posted_kick(tag);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_detach_irte);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_detach_irte, AMD_GA_NS);
 
 /**
  * amd_ga_posted_vcpu_release() - detach every IRTE from a vCPU record
@@ -329,7 +330,7 @@ void amd_ga_posted_vcpu_release(struct amd_ga_vcpu *vcpu)
 		pr_warn_ratelimited("amd-ga: vCPU %#x released with %u IRTEs its owner still writes\n",
 				    vcpu->ga_tag, foreign);
 }
-EXPORT_SYMBOL_GPL(amd_ga_posted_vcpu_release);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_posted_vcpu_release);
 
 /*
  * Write the state's run fields into every posted IRTE on the list: one
@@ -402,7 +403,7 @@ int amd_ga_vcpu_load(struct amd_ga_vcpu *vcpu, u32 apic_id)
 	raw_spin_unlock(&vcpu->lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_load);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_load, AMD_GA_NS);
 
 /**
  * amd_ga_vcpu_put() - the vCPU stops running (preempted, exits to user space)
@@ -427,7 +428,7 @@ int amd_ga_vcpu_put(struct amd_ga_vcpu *vcpu)
 	raw_spin_unlock(&vcpu->lock);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_put);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_put, AMD_GA_NS);
 
 /**
  * amd_ga_vcpu_blocking() - the vCPU is about to sleep until an interrupt
@@ -454,7 +455,7 @@ int amd_ga_vcpu_blocking(struct amd_ga_vcpu *vcpu)
 	smp_mb();
 	return 0;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_blocking);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_blocking, AMD_GA_NS);
 
 /**
  * amd_ga_vcpu_unblocking() - the vCPU's block window ends; it runs
@@ -478,4 +479,4 @@ int amd_ga_vcpu_unblocking(struct amd_ga_vcpu *vcpu, u32 apic_id)
 	raw_spin_unlock(&vcpu->lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_unblocking);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_unblocking, AMD_GA_NS);

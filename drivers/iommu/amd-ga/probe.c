@@ -15,6 +15,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
+#include "export.h"
 #include "instance.h"
 #include "mmio.h"
 #include "probe.h"
@@ -133,7 +134,7 @@ struct amd_ga_iommu *amd_ga_first_iommu(void)
 {
 	return amd_ga_unit_count ? &amd_ga_units[0]->iommu : NULL;
 }
-EXPORT_SYMBOL_GPL(amd_ga_first_iommu);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_first_iommu);
 
 /**
  * amd_ga_enable_all() - start interrupt remapping on every IOMMU claimed

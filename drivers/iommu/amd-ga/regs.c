@@ -16,6 +16,7 @@
 #include <linux/list.h>
 #include <linux/string.h>
 
+#include "export.h"
 #include "iommu.h"
 
 /**
@@ -35,7 +36,7 @@ void amd_ga_ctrl_update(struct amd_ga_iommu *iommu, u64 clear, u64 set)
 	amd_ga_write(iommu, AMD_GA_MMIO_CONTROL, iommu->ctrl);
 	raw_spin_unlock_irqrestore(&iommu->ctrl_lock, flags);
 }
-EXPORT_SYMBOL_GPL(amd_ga_ctrl_update);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_ctrl_update);
 
 /**
  * amd_ga_ctrl_get() - the Control register as last written
@@ -102,7 +103,7 @@ void amd_ga_iommu_init(struct amd_ga_iommu *iommu,
 	iommu->ctrl = amd_ga_read(iommu, AMD_GA_MMIO_CONTROL);
 	strscpy(iommu->name, "amd-ga", sizeof(iommu->name));
 }
-EXPORT_SYMBOL_GPL(amd_ga_iommu_init);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_init);
 
 static const struct {
 	u64 mask;
@@ -155,7 +156,7 @@ int amd_ga_efr_describe(u64 efr, u64 efr2, char *buf, size_t len)
 			       FIELD_GET(AMD_GA_EFR2_SNPAVIC_SUP, efr2));
 	return n;
 }
-EXPORT_SYMBOL_GPL(amd_ga_efr_describe);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_efr_describe);
 
 /**
  * amd_ga_iommu_irte_128() - does the IOMMU read 128-bit IRTEs?
@@ -167,4 +168,4 @@ bool amd_ga_iommu_irte_128(struct amd_ga_iommu *iommu)
 {
 	return amd_ga_ctrl_get(iommu) & AMD_GA_CTRL_GA_EN;
 }
-EXPORT_SYMBOL_GPL(amd_ga_iommu_irte_128);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_irte_128);

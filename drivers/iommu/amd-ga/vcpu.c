@@ -7,6 +7,7 @@
 #include <linux/export.h>
 #include <linux/lockdep.h>
 
+#include "export.h"
 #include "vapic.h"
 #include "vcpu.h"
 
@@ -25,7 +26,7 @@ void amd_ga_vcpu_set_backing(struct amd_ga_vcpu *vcpu, void *page)
 	vcpu->backing = page;
 	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_set_backing);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_vcpu_set_backing);
 
 /**
  * amd_ga_vcpu_set_blocked() - record that the vCPU blocks or runs again
@@ -62,7 +63,7 @@ int amd_ga_vcpu_set_blocked(struct amd_ga_vcpu *vcpu, bool blocked)
 	smp_mb();
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_set_blocked);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_vcpu_set_blocked);
 
 /**
  * amd_ga_vcpu_add_irte() - a guest-mode IRTE now posts to this vCPU
@@ -94,7 +95,7 @@ int amd_ga_vcpu_add_irte(struct amd_ga_vcpu *vcpu,
 	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_add_irte);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_vcpu_add_irte);
 
 /**
  * amd_ga_vcpu_irte_unlink() - take an entry off its vCPU's list
@@ -140,7 +141,7 @@ int amd_ga_vcpu_del_irte(struct amd_ga_vcpu *vcpu,
 	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_del_irte);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_vcpu_del_irte);
 
 /**
  * amd_ga_vcpu_irr_pending_locked() - is a vector of the vCPU's IRTEs pending?
@@ -161,7 +162,6 @@ bool amd_ga_vcpu_irr_pending_locked(struct amd_ga_vcpu *vcpu)
 			return true;
 	return false;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_irr_pending_locked);
 
 /**
  * amd_ga_vcpu_needs_wake() - is the vCPU blocked with a posted vector pending?
@@ -184,4 +184,3 @@ bool amd_ga_vcpu_needs_wake(struct amd_ga_vcpu *vcpu)
 	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_vcpu_needs_wake);

@@ -30,6 +30,7 @@
 #include "cmdq.h"
 #include "devtab.h"
 #include "edu_scenarios.h"
+#include "export.h"
 #include "instance.h"
 #include "iommu.h"
 #include "irt.h"
@@ -871,4 +872,4 @@ int amd_ga_edu_run_all(struct amd_ga_iommu *iommu,
 	amd_ga_edu_close(edu);
 	return failed;
 }
-EXPORT_SYMBOL_GPL(amd_ga_edu_run_all);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_edu_run_all);

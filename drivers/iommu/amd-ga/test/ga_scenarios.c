@@ -34,6 +34,7 @@
 
 #include "compat.h"
 #include "debugfs.h"
+#include "export.h"
 #include "ga_scenarios.h"
 #include "galog.h"
 #include "gatag.h"
@@ -703,4 +704,4 @@ out:
 	kfree(sc);
 	return failed;
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_scenarios_run);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_scenarios_run);

@@ -6,9 +6,13 @@
  */
 #include <linux/module.h>
 
+#include "export.h"
+
 MODULE_DESCRIPTION("amd-ga test support: software AMD IOMMU model and scenarios");
 MODULE_AUTHOR("amd-ga maintainers <amd-ga@lists.linux.dev>");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(AMD_GA_TEST_NS);
+MODULE_IMPORT_NS(AMD_GA_NS);
 #ifdef AMD_GA_VERSION
 MODULE_VERSION(AMD_GA_VERSION);
 #endif

@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 
 #include "atomic128.h"
+#include "export.h"
 #include "instance.h"
 #include "model.h"
 #include "vapic.h"
@@ -55,7 +56,7 @@ u64 amd_ga_model_efr(void)
 	return AMD_GA_EFR_GA_SUP | AMD_GA_EFR_IA_SUP | AMD_GA_EFR_XT_SUP |
 	       FIELD_PREP(AMD_GA_EFR_GAM_SUP, AMD_GA_EFR_GAM_SUP_VAPIC);
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_efr);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_efr);
 
 /*
  * Memory the driver pointed the model at, by physical address. A real
@@ -564,7 +565,7 @@ enum amd_ga_model_result amd_ga_model_raise(struct amd_ga_model *m,
 		m->ops->deliver(m->ctx, out.vector, out.dest, out.dest_logical);
 	return res;
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_raise);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_raise);
 
 /**
  * amd_ga_model_galog_inject() - write an arbitrary GA log entry
@@ -589,7 +590,7 @@ int amd_ga_model_galog_inject(struct amd_ga_model *m, u64 entry)
 		return -ENOSPC;
 	return res == AMD_GA_MODEL_LOGGED ? 0 : -EAGAIN;
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_galog_inject);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_galog_inject);
 
 /**
  * amd_ga_model_set_no_galog_run() - behave like QEMU: never set GALogRun
@@ -608,7 +609,7 @@ void amd_ga_model_set_no_galog_run(struct amd_ga_model *m, bool quirk)
 	}
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_set_no_galog_run);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_set_no_galog_run);
 
 /**
  * amd_ga_model_set_galog_run_linger() - a GA log that is slow to stop
@@ -636,7 +637,7 @@ void amd_ga_model_set_galog_run_linger(struct amd_ga_model *m, u32 reads)
 	}
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_set_galog_run_linger);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_set_galog_run_linger);
 
 /**
  * amd_ga_model_get_stats() - snapshot of the model's counters
@@ -652,7 +653,7 @@ void amd_ga_model_get_stats(struct amd_ga_model *m,
 	*out = m->stats;
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_get_stats);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_get_stats);
 
 /* The GA interrupt: a one-interrupt IRQ domain with a chip that does nothing. */
 static void model_irq_noop(struct irq_data *d)
@@ -797,7 +798,7 @@ struct amd_ga_model *amd_ga_model_create(const struct amd_ga_model_ops *ops,
 	amd_ga_iommu_register(&m->iommu);
 	return m;
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_create);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_create);
 
 /**
  * amd_ga_model_destroy() - remove a model
@@ -813,7 +814,7 @@ void amd_ga_model_destroy(struct amd_ga_model *m)
 	model_free_ga_irq(&m->iommu);
 	m->iommu.ops->release(&m->iommu);
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_destroy);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_destroy);
 
 /**
  * amd_ga_model_start() - a model IOMMU enabled as amd-ga enables hardware
@@ -849,7 +850,7 @@ struct amd_ga_model *amd_ga_model_start(const struct amd_ga_model_ops *ops,
 	}
 	return m;
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_start);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_start);
 
 /**
  * amd_ga_model_stop() - disable and remove a model from amd_ga_model_start()
@@ -864,4 +865,4 @@ void amd_ga_model_stop(struct amd_ga_model *m)
 	amd_ga_iommu_disable(&m->iommu);
 	amd_ga_model_destroy(m);
 }
-EXPORT_SYMBOL_GPL(amd_ga_model_stop);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_stop);

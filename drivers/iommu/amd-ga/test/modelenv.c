@@ -11,6 +11,7 @@
 
 #include "cmdq.h"
 #include "devtab.h"
+#include "export.h"
 #include "instance.h"
 #include "iommu.h"
 #include "modelenv.h"
@@ -27,7 +28,7 @@ u64 *amd_ga_modelenv_dte(struct amd_ga_modelenv *env, u16 devid)
 {
 	return &env->iommu->devtab->entries[devid * AMD_GA_DTE_QWORDS];
 }
-EXPORT_SYMBOL_GPL(amd_ga_modelenv_dte);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_modelenv_dte);
 
 /**
  * amd_ga_modelenv_irte() - where IRTE @index of @devid lives
@@ -44,7 +45,7 @@ struct amd_ga_irte *amd_ga_modelenv_irte(struct amd_ga_modelenv *env,
 		return NULL;
 	return (struct amd_ga_irte *)env->irt[devid]->entries + index;
 }
-EXPORT_SYMBOL_GPL(amd_ga_modelenv_irte);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_modelenv_irte);
 
 /*
  * The command queue only issues COMPLETION_WAITs of its own (a store, no
@@ -98,7 +99,7 @@ int amd_ga_modelenv_cmd(struct amd_ga_modelenv *env, u64 c0, u64 c1)
 		return env_own_completion_wait(env->iommu, &cmd);
 	return amd_ga_cmdq_submit(env->iommu, &cmd, 1, true);
 }
-EXPORT_SYMBOL_GPL(amd_ga_modelenv_cmd);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_modelenv_cmd);
 
 /**
  * amd_ga_modelenv_inv_irt() - INVALIDATE_INTERRUPT_TABLE + COMPLETION_WAIT
@@ -115,7 +116,7 @@ int amd_ga_modelenv_inv_irt(struct amd_ga_modelenv *env, u16 devid)
 	ret = amd_ga_cmd_make_inv_irt(devid, &cmd);
 	return ret ? ret : amd_ga_cmdq_submit(env->iommu, &cmd, 1, true);
 }
-EXPORT_SYMBOL_GPL(amd_ga_modelenv_inv_irt);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_modelenv_inv_irt);
 
 /**
  * amd_ga_modelenv_inv_dte() - INVALIDATE_DEVTAB_ENTRY + COMPLETION_WAIT
@@ -132,7 +133,7 @@ int amd_ga_modelenv_inv_dte(struct amd_ga_modelenv *env, u16 devid)
 	ret = amd_ga_cmd_make_inv_dte(devid, &cmd);
 	return ret ? ret : amd_ga_cmdq_submit(env->iommu, &cmd, 1, true);
 }
-EXPORT_SYMBOL_GPL(amd_ga_modelenv_inv_dte);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_modelenv_inv_dte);
 
 /**
  * amd_ga_modelenv_write_irte() - store an IRTE through the IRT store
@@ -158,7 +159,7 @@ int amd_ga_modelenv_write_irte(struct amd_ga_modelenv *env, u16 devid,
 	ret = amd_ga_irte_ref_init(&ref, env->irt[devid], index);
 	return ret ? ret : amd_ga_irte_write(&ref, irte);
 }
-EXPORT_SYMBOL_GPL(amd_ga_modelenv_write_irte);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_modelenv_write_irte);
 
 /* Free every allocated index of @irt, then the table. */
 static void env_destroy_table(struct amd_ga_irt *irt)
@@ -256,7 +257,7 @@ err_tables:
 	env->iommu = NULL;
 	return ret;
 }
-EXPORT_SYMBOL_GPL(amd_ga_modelenv_init);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_modelenv_init);
 
 /**
  * amd_ga_modelenv_exit() - tear the fixture down
@@ -273,4 +274,4 @@ void amd_ga_modelenv_exit(struct amd_ga_modelenv *env)
 	env->model = NULL;
 	env->iommu = NULL;
 }
-EXPORT_SYMBOL_GPL(amd_ga_modelenv_exit);
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_modelenv_exit);
