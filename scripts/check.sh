@@ -12,7 +12,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-STEPS="deps build sparse checkpatch kernel-doc kunit boot matrix kvm-amd dkms kunit-7.2"
+STEPS="deps build layers sparse checkpatch kernel-doc kunit boot matrix kvm-amd dkms kunit-7.2"
 CHECK_ONLY=${CHECK_ONLY:-$STEPS}
 LOGDIR=${CHECK_LOGDIR:-$AMD_GA_CACHE/check-logs}
 mkdir -p "$LOGDIR"
@@ -91,6 +91,7 @@ if want build; then
 	make -s -C "$AMD_GA_ROOT" clean > /dev/null 2>&1
 	run_build build-W1 make -C "$KDIR" M="$AMD_GA_ROOT" W=1 modules
 fi
+want layers && run_counted layers "$AMD_GA_ROOT/scripts/layer-check.sh"
 if want sparse; then
 	make -s -C "$AMD_GA_ROOT" clean > /dev/null 2>&1
 	run_build sparse-C2 make -C "$KDIR" M="$AMD_GA_ROOT" C=2 modules
