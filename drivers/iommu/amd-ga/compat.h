@@ -9,6 +9,7 @@
 #include <linux/cpufeature.h>
 #include <linux/mmdebug.h>
 #include <linux/sched.h>
+#include <linux/static_call.h>
 #include <linux/timer.h>
 #include <linux/types.h>
 #include <linux/version.h>
@@ -81,6 +82,17 @@
 #endif
 
 #endif /* AMD_GA_PROBED */
+
+/*
+ * The function a static call names now. static_call_query() came with
+ * 5.11; before it the key's func member held the same, in every
+ * implementation of static calls.
+ */
+#ifdef static_call_query
+#define amd_ga_static_call_query(name)	static_call_query(name)
+#else
+#define amd_ga_static_call_query(name)	READ_ONCE(STATIC_CALL_KEY(name).func)
+#endif
 
 /*
  * 128-bit compare-and-exchange (cmpxchg16b). The IOMMU reads a 128-bit

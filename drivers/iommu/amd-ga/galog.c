@@ -47,6 +47,7 @@
 #include <linux/slab.h>
 #include <linux/static_call.h>
 
+#include "compat.h"
 #include "export.h"
 #include "galog.h"
 #include "gatag.h"
@@ -104,7 +105,7 @@ void amd_ga_galog_set_wake(amd_ga_galog_wake_fn fn)
 	if (!fn)
 		fn = amd_ga_galog_no_consumer;
 	mutex_lock(&amd_ga_galog_wake_lock);
-	old = static_call_query(amd_ga_galog_wake_call);
+	old = amd_ga_static_call_query(amd_ga_galog_wake_call);
 	static_call_update(amd_ga_galog_wake_call, fn);
 	mutex_unlock(&amd_ga_galog_wake_lock);
 	/* Every call goes through it under rcu_read_lock(). */
@@ -121,7 +122,7 @@ void amd_ga_galog_set_wake(amd_ga_galog_wake_fn fn)
  */
 bool amd_ga_galog_has_wake(void)
 {
-	return static_call_query(amd_ga_galog_wake_call) !=
+	return amd_ga_static_call_query(amd_ga_galog_wake_call) !=
 	       amd_ga_galog_no_consumer;
 }
 
