@@ -15,8 +15,12 @@ KDIR=${KDIR:-$(default_kdir)}
 [ -d "$KDIR" ] || die "no kernel headers: run 'make deps' or set KDIR"
 W=$AMD_GA_CACHE/layers
 mkdir -p "$W"
-rsync -a --delete --exclude .git --exclude .compat --exclude '*.o' \
-	--exclude '*.ko' --exclude '*.cmd' "$AMD_GA_ROOT/" "$W/src/"
+# A fresh copy each time: a Module.symvers or an object left by another
+# build (the work tree's own, with the test support) must not leak in.
+rm -rf "$W/src"
+rsync -a --exclude .git --exclude .compat --exclude '*.o' --exclude '*.ko' \
+	--exclude '*.cmd' --exclude '*.mod' --exclude '*.mod.c' \
+	--exclude modules.order --exclude Module.symvers "$AMD_GA_ROOT/" "$W/src/"
 if ! DEBIAN_KERNEL_NO_CC_VERSION_CHECK=1 make -C "$KDIR" M="$W/src" \
 	AMD_GA_TEST=n modules >"$W/build.log" 2>&1; then
 	tail -n 30 "$W/build.log"
