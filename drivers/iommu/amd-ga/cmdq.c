@@ -263,6 +263,9 @@ timeout:
  *
  * Context: any, including atomic context and under raw spinlocks; does not
  * sleep.
+ * An IOMMU whose backend has a submit hook (the built-in driver's command
+ * buffer) gets the batch through it instead.
+ *
  * Return: 0; -EINVAL for bad arguments; -ENODEV if the IOMMU has no
  * command queue; -ETIMEDOUT (after a ratelimited message) if the ring
  * stayed full or the COMPLETION_WAIT did not complete in time.
@@ -281,12 +284,15 @@ int amd_ga_cmdq_submit(struct amd_ga_iommu *iommu,
 	if (!iommu || (nr && !cmds) || (!nr && !wait) ||
 	    nr > AMD_GA_CMDQ_MAX_BATCH - wait)
 		return -EINVAL;
-	q = iommu->cmdq;
-	if (!q)
-		return -ENODEV;
 	for (i = 0; i < nr; i++)
 		if (amd_ga_cmd_opcode(&cmds[i]) == AMD_GA_CMD_COMPLETION_WAIT)
 			return -EINVAL;
+	/* A command buffer owned by the built-in driver: it queues and waits. */
+	if (iommu->ops->submit)
+		return iommu->ops->submit(iommu, cmds, nr, wait);
+	q = iommu->cmdq;
+	if (!q)
+		return -ENODEV;
 
 	/* Wait for room with the lock dropped, bounded like every wait. */
 	bytes = (nr + wait) * AMD_GA_CMD_SIZE;

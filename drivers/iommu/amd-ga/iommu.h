@@ -16,6 +16,7 @@
 
 #include "hw.h"
 
+struct amd_ga_cmd;
 struct amd_ga_cmdq;
 struct amd_ga_devtab;
 struct amd_ga_galog;
@@ -33,6 +34,11 @@ struct device;
  *	raises its GA log interrupt, or a negative errno
  * @free_ga_irq: undo @alloc_ga_irq
  * @release: free the backend's state; called last
+ * @submit: optional; the IOMMU's command buffer belongs to someone else
+ *	(the built-in driver, in the in-tree backport): queue @nr commands
+ *	there and, with @wait, wait (bounded) for their completion.
+ *	amd_ga_cmdq_submit() hands every batch to it instead of a queue of
+ *	amd-ga's own. Called without amd-ga locks held; must not sleep.
  *
  * Register accessors may be called in any context, including with raw
  * spinlocks held and interrupts off: they must not sleep.
@@ -44,6 +50,9 @@ struct amd_ga_backend_ops {
 	int (*alloc_ga_irq)(struct amd_ga_iommu *iommu);
 	void (*free_ga_irq)(struct amd_ga_iommu *iommu);
 	void (*release)(struct amd_ga_iommu *iommu);
+	int (*submit)(struct amd_ga_iommu *iommu,
+		      const struct amd_ga_cmd *cmds, unsigned int nr,
+		      bool wait);
 };
 
 /**
