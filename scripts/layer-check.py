@@ -44,7 +44,7 @@ LAYERS = {
     'irt': (22, 'components'), 'galog': (23, 'components'),
     # instance
     'debugfs': (30, 'instance'), 'instance': (31, 'instance'),
-    'probe': (32, 'instance'),
+    'probe': (32, 'instance'), 'host': (33, 'instance'),
     # consumers
     'vcpu': (40, 'consumers'), 'posted': (41, 'consumers'),
     'posted_vcpu': (42, 'consumers'), 'dispatch': (43, 'consumers'),

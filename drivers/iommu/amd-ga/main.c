@@ -9,6 +9,7 @@
 #include <linux/moduleparam.h>
 
 #include "dispatch.h"
+#include "host.h"
 #include "instance.h"
 #include "log.h"
 #include "posted.h"
@@ -27,6 +28,11 @@ static int __init amd_ga_init(void)
 	ret = amd_ga_dispatch_init();
 	if (ret)
 		return ret;
+	/* In-tree backport: the built-in driver owns them, amd-ga serves it. */
+	if (amd_ga_host_present()) {
+		amd_ga_host_init();
+		return 0;
+	}
 	ret = amd_ga_probe_all();
 	if (ret < 0)
 		goto err_dispatch;

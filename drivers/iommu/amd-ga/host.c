@@ -1,0 +1,723 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The in-tree backport's adapter (include/linux/amd-ga-host.h): the
+ * built-in AMD IOMMU driver's IOMMUs as amd-ga instances, its interrupt
+ * remapping tables as foreign tables of the IRT store, and the codec
+ * entry points its IRTE operations call.
+ *
+ * The built-in driver keeps owning the hardware: its Control register,
+ * device table and command buffer. An instance made here reads registers
+ * (for debugfs) but never writes them, has no command queue of its own
+ * (the backend's submit hook carries invalidations to the built-in
+ * driver's buffer) and is never enabled or disabled by amd-ga.
+ *
+ * Built in only (CONFIG_AMD_GA_HOST): the built-in driver sets its
+ * IOMMUs up long before any module could load.
+ */
+#define pr_fmt(fmt) "amd-ga: " fmt
+
+#include <linux/amd-ga-host.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+
+#include "cmdq.h"
+#include "debugfs.h"
+#include "host.h"
+#include "iommu.h"
+#include "irt.h"
+#include "irte.h"
+#include "log.h"
+
+static bool amd_ga_host_on = true;
+module_param_named(host, amd_ga_host_on, bool, 0444);
+MODULE_PARM_DESC(host,
+		 "Encode and write the built-in AMD IOMMU driver's IRTEs with amd-ga (0: the built-in driver's own code)");
+
+/* The built-in driver supports at most this many IOMMUs (MAX_IOMMUS). */
+#define AMD_GA_HOST_MAX		32
+
+/**
+ * struct amd_ga_host - one IOMMU of the built-in driver
+ * @iommu: the amd-ga instance; its backend is this structure
+ * @mmio: the built-in driver's mapping of the MMIO registers
+ * @ops: how to reach the built-in driver's command buffer
+ * @priv: the built-in driver's IOMMU, passed back to @ops
+ * @xt: the built-in driver runs the IOMMU with XTEn (32-bit APIC IDs)
+ * @tables: DeviceID -> struct amd_ga_host_table; entries are added in
+ *	process context (xa_lock) and never removed, since the built-in
+ *	driver never frees an interrupt remapping table; readers use
+ *	xa_load() in any context
+ */
+struct amd_ga_host {
+	struct amd_ga_iommu iommu;
+	void __iomem *mmio;
+	const struct amd_ga_host_ops *ops;
+	void *priv;
+	bool xt;
+	struct xarray tables;
+};
+
+/**
+ * struct amd_ga_host_table - a built-in interrupt remapping table
+ * @irt: its description for the IRT store (foreign: the built-in driver
+ *	allocated it and owns its lock)
+ * @written: indices whose current value amd-ga stored; atomic bitops
+ * @irq: the Linux IRQ bound to each index, -1 for none; written with
+ *	WRITE_ONCE() from the IRQ domain's activate, read by debugfs
+ */
+struct amd_ga_host_table {
+	struct amd_ga_irt irt;
+	unsigned long written[BITS_TO_LONGS(AMD_GA_IRT_ENTRIES)];
+	int irq[AMD_GA_IRT_ENTRIES];
+};
+
+/*
+ * The built-in driver's IOMMUs. Added at boot and on resume (the same
+ * IOMMU again, ignored), under amd_ga_host_lock; never removed, so the
+ * debugfs readers walk them without the lock.
+ */
+static DEFINE_SPINLOCK(amd_ga_host_lock);
+static struct amd_ga_host *amd_ga_hosts[AMD_GA_HOST_MAX];
+static unsigned int amd_ga_nr_hosts;
+/* Every IOMMU the built-in driver reported, amd-ga on or off. */
+static void *amd_ga_builtin[AMD_GA_HOST_MAX];
+static unsigned int amd_ga_nr_builtin;
+static atomic64_t amd_ga_builtin_count[AMD_GA_HOST_BUILTIN_NR];
+
+static struct amd_ga_host *amd_ga_to_host(struct amd_ga_iommu *iommu)
+{
+	return container_of(iommu, struct amd_ga_host, iommu);
+}
+
+static u64 amd_ga_host_read(struct amd_ga_iommu *iommu, u32 off)
+{
+	return readq(amd_ga_to_host(iommu)->mmio + off);
+}
+
+/*
+ * The built-in driver owns every register; amd-ga writes none of them on
+ * its IOMMUs. A write reaching here is a bug in amd-ga, not a request.
+ */
+static void amd_ga_host_write(struct amd_ga_iommu *iommu, u32 off, u64 val)
+{
+	WARN_ONCE(1, "%s: register %#x is the built-in driver's; not written\n",
+		  iommu->name, off);
+}
+
+static int amd_ga_host_submit(struct amd_ga_iommu *iommu,
+			      const struct amd_ga_cmd *cmds, unsigned int nr,
+			      bool wait)
+{
+	struct amd_ga_host *host = amd_ga_to_host(iommu);
+
+	return host->ops->submit(host->priv, cmds, nr, wait);
+}
+
+static const struct amd_ga_backend_ops amd_ga_host_backend = {
+	.name = "built-in",
+	.read = amd_ga_host_read,
+	.write = amd_ga_host_write,
+	.submit = amd_ga_host_submit,
+};
+
+/**
+ * amd_ga_host_add() - take on one IOMMU of the built-in driver
+ * @mmio: its MMIO registers, mapped by the built-in driver
+ * @xt: it runs with XTEn, so destinations are 32-bit APIC IDs
+ * @ops: the built-in driver's command buffer
+ * @host: the built-in driver's IOMMU, passed back to @ops
+ *
+ * Called once the built-in driver chose its IRTE format; a second call
+ * for the same @host (resume) returns the same instance and allocates
+ * nothing, so it may come with interrupts off.
+ *
+ * Context: process context, may sleep; with interrupts off only for a
+ * @host added before.
+ * Return: the instance, or NULL: amd_ga.host=0, bad arguments or no
+ * memory (then the built-in driver keeps its own paths for this IOMMU).
+ * Every valid call counts the IOMMU as the built-in driver's, which
+ * keeps amd-ga's own probe off it.
+ */
+struct amd_ga_iommu *amd_ga_host_add(void __iomem *mmio, bool xt,
+				     const struct amd_ga_host_ops *ops,
+				     void *host)
+{
+	struct amd_ga_host *h, *found = NULL;
+	bool known = false;
+	unsigned int i;
+
+	if (!mmio || !ops || !ops->submit || !host)
+		return NULL;
+	spin_lock(&amd_ga_host_lock);
+	for (i = 0; i < amd_ga_nr_builtin; i++)
+		known |= amd_ga_builtin[i] == host;
+	if (!known && amd_ga_nr_builtin < AMD_GA_HOST_MAX)
+		amd_ga_builtin[amd_ga_nr_builtin++] = host;
+	for (i = 0; i < amd_ga_nr_hosts; i++)
+		if (amd_ga_hosts[i]->priv == host)
+			found = amd_ga_hosts[i];
+	spin_unlock(&amd_ga_host_lock);
+	if (found)
+		return &found->iommu;
+	if (!amd_ga_host_on)
+		return NULL;
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return NULL;
+	h->mmio = mmio;
+	h->ops = ops;
+	h->priv = host;
+	h->xt = xt;
+	xa_init(&h->tables);
+	amd_ga_iommu_init(&h->iommu, &amd_ga_host_backend, h, NULL);
+
+	spin_lock(&amd_ga_host_lock);
+	if (amd_ga_nr_hosts < AMD_GA_HOST_MAX) {
+		snprintf(h->iommu.name, sizeof(h->iommu.name), "amd-ga%u",
+			 amd_ga_nr_hosts);
+		amd_ga_hosts[amd_ga_nr_hosts] = h;
+		/* Lock-free readers see the slot before the count. */
+		smp_store_release(&amd_ga_nr_hosts, amd_ga_nr_hosts + 1);
+	} else {
+		kfree(h);
+		h = NULL;
+	}
+	spin_unlock(&amd_ga_host_lock);
+	if (!h)
+		return NULL;
+	pr_info("%s: encoding and writing the built-in AMD IOMMU driver's IRTEs (amd_ga.host=0 turns this off)\n",
+		h->iommu.name);
+	return &h->iommu;
+}
+
+/**
+ * amd_ga_host_table_add() - learn a built-in interrupt remapping table
+ * @ga: the instance from amd_ga_host_add()
+ * @devid: a DeviceID whose device table entry points at the table
+ * @entries: the table (128-byte aligned, AMD_GA_IRT_ENTRIES entries)
+ * @ga128: 128-bit entries
+ * @lock: the lock the built-in driver takes around the table's writers
+ *
+ * Idempotent: the built-in driver calls it for every table lookup that
+ * may create a table. Several DeviceIDs (DMA aliases) may share a table.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, -EINVAL for bad arguments, -ENOMEM.
+ */
+int amd_ga_host_table_add(struct amd_ga_iommu *ga, u16 devid,
+			  void *entries, bool ga128, raw_spinlock_t *lock)
+{
+	struct amd_ga_host_table *t, *old;
+	struct amd_ga_host *host;
+	int ret, i;
+
+	if (!ga)
+		return -EINVAL;
+	host = amd_ga_to_host(ga);
+	t = xa_load(&host->tables, devid);
+	if (t)
+		return t->irt.entries == entries ? 0 : -EINVAL;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	ret = amd_ga_irt_init_foreign(&t->irt, ga, entries, ga128, &devid, 1,
+				      lock);
+	if (ret) {
+		kfree(t);
+		return ret;
+	}
+	t->irt.xt = host->xt;
+	for (i = 0; i < AMD_GA_IRT_ENTRIES; i++)
+		t->irq[i] = -1;
+	old = xa_cmpxchg(&host->tables, devid, NULL, t, GFP_KERNEL);
+	if (old) {
+		kfree(t);
+		if (xa_is_err(old))
+			return xa_err(old);
+		return old->irt.entries == entries ? 0 : -EINVAL;
+	}
+	return 0;
+}
+
+static struct amd_ga_host_table *amd_ga_host_table(struct amd_ga_iommu *ga,
+						   u16 devid,
+						   unsigned int index)
+{
+	struct amd_ga_host_table *t;
+
+	if (!ga || index >= AMD_GA_IRT_ENTRIES)
+		return NULL;
+	t = xa_load(&amd_ga_to_host(ga)->tables, devid);
+	if (!t)
+		amd_ga_err_ratelimited("%s: no interrupt remapping table known for DeviceID %#06x\n",
+				       ga->name, devid);
+	return t;
+}
+
+/**
+ * amd_ga_host_irte_prepare() - encode a remapped-mode IRTE
+ * @entry: where to put it: a 32-bit or 128-bit IRTE image
+ * @ga128: the 128-bit format
+ * @int_type: IntType, the APIC's delivery mode (0 fixed, 1 arbitrated)
+ * @dest_logical: DM, logical destination mode
+ * @vector: host vector
+ * @dest: APIC ID
+ *
+ * RemapEn is set; storing the image is amd_ga_host_irte_write()'s job.
+ * A value the format cannot hold leaves a zero image (RemapEn 0: the
+ * interrupt is dropped rather than delivered to a wrong CPU) and an
+ * error message.
+ *
+ * Context: any.
+ */
+void amd_ga_host_irte_prepare(void *entry, bool ga128, u32 int_type,
+			      bool dest_logical, u8 vector, u32 dest)
+{
+	struct amd_ga_remap_cfg cfg = {
+		.remap_en = true,
+		.int_type = int_type,
+		.dest_logical = dest_logical,
+		.vector = vector,
+		.dest = dest,
+	};
+	struct amd_ga_irte irte;
+	u32 val;
+	int ret;
+
+	/* The destination's range is the writer's check: it knows XTEn. */
+	if (ga128) {
+		ret = amd_ga_irte_make_remap(&cfg, true, &irte);
+		if (ret)
+			irte = (struct amd_ga_irte){};
+		memcpy(entry, &irte, sizeof(irte));
+	} else {
+		ret = amd_ga_irte32_make(&cfg, &val);
+		if (ret)
+			val = 0;
+		memcpy(entry, &val, sizeof(val));
+	}
+	if (ret)
+		amd_ga_err_ratelimited("IRTE for vector %u, APIC ID %#x not encodable (%d): left disabled\n",
+				       vector, dest, ret);
+}
+
+/**
+ * amd_ga_host_irte_prepare_guest() - encode a guest-mode (vAPIC) IRTE
+ * @entry: where to put it: a 128-bit IRTE image
+ * @remap_en: RemapEn, kept from the entry this one replaces
+ * @ga_root_pa: physical address of the vCPU's vAPIC backing page
+ * @vector: guest vector
+ * @ga_tag: the GATag the GA log reports for this entry
+ *
+ * IsRun clear and GALogIntr set: until the hypervisor says where the vCPU
+ * runs, an interrupt is logged to the GA log, which wakes the vCPU.
+ * Encoding failures leave a zero image and an error message, as in
+ * amd_ga_host_irte_prepare().
+ *
+ * Context: any.
+ */
+void amd_ga_host_irte_prepare_guest(void *entry, bool remap_en,
+				    u64 ga_root_pa, u8 vector, u32 ga_tag)
+{
+	struct amd_ga_guest_cfg cfg = {
+		.remap_en = remap_en,
+		.ga_log_intr = true,
+		.ga_root_pa = ga_root_pa,
+		.vector = vector,
+		.ga_tag = ga_tag,
+	};
+	struct amd_ga_irte irte;
+	int ret;
+
+	ret = amd_ga_irte_make_guest(&cfg, true, &irte);
+	if (ret)
+		irte = (struct amd_ga_irte){};
+	memcpy(entry, &irte, sizeof(irte));
+	if (ret)
+		amd_ga_err_ratelimited("guest-mode IRTE for backing page %#llx, vector %u not encodable (%d): left disabled\n",
+				       ga_root_pa, vector, ret);
+}
+
+/* Decode an IRTE image (128-bit or 32-bit) the built-in driver keeps. */
+static void amd_ga_host_decode(const void *entry, bool ga128,
+			       struct amd_ga_irte_fields *f)
+{
+	struct amd_ga_irte irte;
+	u32 val;
+
+	if (ga128) {
+		memcpy(&irte, entry, sizeof(irte));
+		amd_ga_irte_decode(&irte, f);
+	} else {
+		memcpy(&val, entry, sizeof(val));
+		amd_ga_irte32_decode(val, f);
+	}
+}
+
+/* Encode @f back into the image; guest-mode fields if it is guest mode. */
+static void amd_ga_host_encode(void *entry, bool ga128, bool guest,
+			       const struct amd_ga_irte_fields *f)
+{
+	struct amd_ga_irte irte;
+	int ret;
+	u32 val;
+
+	if (!ga128) {
+		ret = amd_ga_irte32_make(&f->remap, &val);
+		if (!ret)
+			memcpy(entry, &val, sizeof(val));
+	} else {
+		ret = guest ? amd_ga_irte_make_guest(&f->guest, true, &irte) :
+			      amd_ga_irte_make_remap(&f->remap, true, &irte);
+		if (!ret)
+			memcpy(entry, &irte, sizeof(irte));
+	}
+	if (ret)
+		amd_ga_err_ratelimited("IRTE image not re-encodable (%d): left as it was\n",
+				       ret);
+}
+
+static bool amd_ga_host_is_guest(const void *entry, bool ga128)
+{
+	struct amd_ga_irte irte;
+
+	if (!ga128)
+		return false;
+	memcpy(&irte, entry, sizeof(irte));
+	return irte.lo & AMD_GA_IRTE_LO_GUEST_MODE;
+}
+
+/**
+ * amd_ga_host_irte_set_remap_en() - set or clear RemapEn of an IRTE image
+ * @entry: the image (amd_ga_host_irte_prepare() or a guest-mode one)
+ * @ga128: the 128-bit format
+ * @en: the new RemapEn
+ *
+ * Every other field stays, in either mode.
+ *
+ * Context: any.
+ */
+void amd_ga_host_irte_set_remap_en(void *entry, bool ga128, bool en)
+{
+	bool guest = amd_ga_host_is_guest(entry, ga128);
+	struct amd_ga_irte_fields f;
+
+	amd_ga_host_decode(entry, ga128, &f);
+	f.remap.remap_en = en;
+	f.guest.remap_en = en;
+	amd_ga_host_encode(entry, ga128, guest, &f);
+}
+
+/**
+ * amd_ga_host_irte_set_affinity() - retarget a remapped-mode IRTE image
+ * @entry: the image
+ * @ga128: the 128-bit format
+ * @vector: the new host vector
+ * @dest: the new APIC ID
+ *
+ * A guest-mode image is left alone: its destination follows the vCPU,
+ * set by the posted-interrupt paths.
+ *
+ * Context: any.
+ * Return: true if the image changed and needs writing.
+ */
+bool amd_ga_host_irte_set_affinity(void *entry, bool ga128, u8 vector,
+				   u32 dest)
+{
+	struct amd_ga_irte_fields f;
+
+	if (amd_ga_host_is_guest(entry, ga128))
+		return false;
+	amd_ga_host_decode(entry, ga128, &f);
+	f.remap.vector = vector;
+	f.remap.dest = dest;
+	amd_ga_host_encode(entry, ga128, false, &f);
+	return true;
+}
+
+/**
+ * amd_ga_host_irte_write() - store an IRTE on a built-in table
+ * @ga: the instance from amd_ga_host_add()
+ * @devid: the DeviceID the entry belongs to
+ * @index: the entry
+ * @entry: the new value, an image made by the functions above
+ * @ga128: the 128-bit format
+ *
+ * The IRT store's writer: one atomic store under the built-in table's
+ * lock, then the invalidation the change needs (none when only IsRun,
+ * Destination, GATag or GALogIntr of a guest-mode entry changed), issued
+ * through the built-in driver's command buffer and waited for (bounded),
+ * no lock held.
+ *
+ * Context: any; does not sleep.
+ * Return: 0, -EINVAL for a bad image or arguments, -ENOENT for a table
+ * not learnt with amd_ga_host_table_add(), -ERANGE for an APIC ID above
+ * 255 without XTEn, -EOPNOTSUPP for guest mode where the IOMMU has no
+ * vAPIC support, the command buffer's error.
+ */
+int amd_ga_host_irte_write(struct amd_ga_iommu *ga, u16 devid,
+			   unsigned int index, const void *entry, bool ga128)
+{
+	struct amd_ga_host_table *t;
+	struct amd_ga_irte_ref ref;
+	struct amd_ga_irte irte;
+	u32 val;
+	int ret;
+
+	if (!ga || !entry || index >= AMD_GA_IRT_ENTRIES)
+		return -EINVAL;
+	t = amd_ga_host_table(ga, devid, index);
+	if (!t)
+		return -ENOENT;
+	if (ga128 != t->irt.ga)
+		return -EINVAL;
+	ret = amd_ga_irte_ref_init(&ref, &t->irt, index);
+	if (ret)
+		return ret;
+	if (ga128) {
+		memcpy(&irte, entry, sizeof(irte));
+		ret = amd_ga_irte_write(&ref, &irte);
+	} else {
+		memcpy(&val, entry, sizeof(val));
+		ret = amd_ga_irte32_write(&ref, val);
+	}
+	/* Stored unless the value was refused; an invalidation may fail after. */
+	if (ret != -EINVAL && ret != -ERANGE && ret != -EOPNOTSUPP &&
+	    ret != -EBUSY)
+		set_bit(index, t->written);
+	return ret;
+}
+
+/**
+ * amd_ga_host_irte_clear() - free an IRTE of a built-in table
+ * @ga: the instance
+ * @devid: the DeviceID
+ * @index: the entry
+ * @ga128: the 128-bit format
+ *
+ * Writes zero (RemapEn 0, and "free" in the built-in driver's allocation
+ * scheme, which reads a zero entry as unallocated) and invalidates it.
+ *
+ * Context: any; does not sleep.
+ * Return: as amd_ga_host_irte_write().
+ */
+int amd_ga_host_irte_clear(struct amd_ga_iommu *ga, u16 devid,
+			   unsigned int index, bool ga128)
+{
+	static const struct amd_ga_irte zero;
+	struct amd_ga_host_table *t;
+	int ret;
+
+	ret = amd_ga_host_irte_write(ga, devid, index, &zero, ga128);
+	t = amd_ga_host_table(ga, devid, index);
+	if (t) {
+		clear_bit(index, t->written);
+		WRITE_ONCE(t->irq[index], -1);
+	}
+	return ret;
+}
+
+/**
+ * amd_ga_host_irte_update_run() - the run state of a guest-mode IRTE
+ * @ga: the instance
+ * @devid: the DeviceID
+ * @index: the entry
+ * @dest: the APIC ID of the pCPU the vCPU runs on, or negative to keep it
+ * @is_run: IsRun
+ *
+ * The store of amd_iommu_update_ga(): IsRun and Destination change in one
+ * 128-bit store and no invalidation is issued, since the IOMMU does not
+ * cache them; GALogIntr keeps its value. A remapped-mode entry is left
+ * alone.
+ *
+ * Context: any, with interrupts off too; never waits for the IOMMU.
+ * Return: 0, or as amd_ga_host_irte_write().
+ */
+int amd_ga_host_irte_update_run(struct amd_ga_iommu *ga, u16 devid,
+				unsigned int index, int dest, bool is_run)
+{
+	struct amd_ga_host_table *t;
+	struct amd_ga_irte_ref ref;
+	struct amd_ga_irte cur;
+	int ret;
+
+	if (!ga || index >= AMD_GA_IRT_ENTRIES)
+		return -EINVAL;
+	t = amd_ga_host_table(ga, devid, index);
+	if (!t)
+		return -ENOENT;
+	ret = amd_ga_irte_ref_init(&ref, &t->irt, index);
+	if (!ret)
+		ret = amd_ga_irte_read(&ref, &cur);
+	if (ret)
+		return ret;
+	ret = amd_ga_irte_update_run(&ref, is_run,
+				     dest < 0 ? AMD_GA_IRTE_DEST_KEEP : dest,
+				     cur.lo & AMD_GA_IRTE_LO_GALOG_INTR);
+	if (!ret)
+		set_bit(index, t->written);
+	return ret;
+}
+
+/**
+ * amd_ga_host_irte_bind_irq() - note which Linux IRQ an IRTE serves
+ * @ga: the instance
+ * @devid: the DeviceID
+ * @index: the entry
+ * @irq: the Linux IRQ number
+ *
+ * For debugfs only: it lets /sys/kernel/debug/amd-ga/host/irtes be
+ * matched against /proc/interrupts.
+ *
+ * Context: any.
+ */
+void amd_ga_host_irte_bind_irq(struct amd_ga_iommu *ga, u16 devid,
+			       unsigned int index, int irq)
+{
+	struct amd_ga_host_table *t = amd_ga_host_table(ga, devid, index);
+
+	if (t)
+		WRITE_ONCE(t->irq[index], irq);
+}
+
+/**
+ * amd_ga_host_note_builtin() - count a run of a built-in driver's path
+ * @path: which one
+ *
+ * The built-in driver calls it where its own IRTE writer or GA log
+ * poller runs instead of amd-ga's, so that debugfs shows which engine
+ * served the kernel.
+ *
+ * Context: any.
+ */
+void amd_ga_host_note_builtin(enum amd_ga_host_builtin path)
+{
+	if (path < AMD_GA_HOST_BUILTIN_NR)
+		atomic64_inc(&amd_ga_builtin_count[path]);
+}
+
+static void amd_ga_host_show_table(struct seq_file *s, unsigned int unit,
+				   unsigned long devid,
+				   struct amd_ga_host_table *t)
+{
+	static const char * const mode[] = {
+		[AMD_GA_IRTE_DISABLED] = "disabled",
+		[AMD_GA_IRTE_REMAPPED] = "remapped",
+		[AMD_GA_IRTE_GUEST] = "guest",
+	};
+	struct amd_ga_irte_fields f;
+	struct amd_ga_irte_ref ref;
+	struct amd_ga_irte irte;
+	unsigned int i;
+	u32 val;
+
+	for_each_set_bit(i, t->written, AMD_GA_IRT_ENTRIES) {
+		if (amd_ga_irte_ref_init(&ref, &t->irt, i))
+			continue;
+		if (t->irt.ga) {
+			if (amd_ga_irte_read(&ref, &irte) ||
+			    (!irte.lo && !irte.hi))
+				continue;
+			amd_ga_irte_decode(&irte, &f);
+		} else {
+			if (amd_ga_irte32_read(&ref, &val) || !val)
+				continue;
+			amd_ga_irte32_decode(val, &f);
+		}
+		seq_printf(s, "%u 0x%04lx %u %d %u %s 0x%02x 0x%x\n", unit, devid,
+			   i, READ_ONCE(t->irq[i]), t->irt.ga ? 128 : 32,
+			   mode[f.mode], f.remap.vector, f.remap.dest);
+	}
+}
+
+static int amd_ga_host_irtes_show(struct seq_file *s, void *unused)
+{
+	struct amd_ga_host_table *t;
+	unsigned long devid;
+	unsigned int i, n;
+
+	seq_puts(s, "# iommu devid index irq format mode vector dest\n");
+	/* Pairs with amd_ga_host_add(): the slots below the count are set. */
+	n = smp_load_acquire(&amd_ga_nr_hosts);
+	for (i = 0; i < n; i++)
+		xa_for_each(&amd_ga_hosts[i]->tables, devid, t)
+			amd_ga_host_show_table(s, i, devid, t);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(amd_ga_host_irtes);
+
+static int amd_ga_host_stats_show(struct seq_file *s, void *unused)
+{
+	u64 writes = 0, invals = 0;
+	unsigned int i, n;
+
+	/* Pairs with amd_ga_host_add(): the slots below the count are set. */
+	n = smp_load_acquire(&amd_ga_nr_hosts);
+	for (i = 0; i < n; i++) {
+		writes += atomic64_read(&amd_ga_hosts[i]->iommu.stats.irte_writes);
+		invals += atomic64_read(&amd_ga_hosts[i]->iommu.stats.irte_invals);
+	}
+	seq_printf(s, "enabled %d\n", n > 0);
+	seq_printf(s, "iommus %u\n", n);
+	seq_printf(s, "builtin_iommus %u\n", READ_ONCE(amd_ga_nr_builtin));
+	seq_printf(s, "irte_writes %llu\n", writes);
+	seq_printf(s, "irte_invals %llu\n", invals);
+	seq_printf(s, "builtin_irte_writes %lld\n",
+		   atomic64_read(&amd_ga_builtin_count[AMD_GA_HOST_BUILTIN_IRTE_WRITE]));
+	seq_printf(s, "builtin_ga_log_polls %lld\n",
+		   atomic64_read(&amd_ga_builtin_count[AMD_GA_HOST_BUILTIN_GA_LOG_POLL]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(amd_ga_host_stats);
+
+/**
+ * amd_ga_host_present() - does the built-in driver own the AMD IOMMUs?
+ *
+ * Return: true once the built-in driver reported an IOMMU, whether or not
+ * amd-ga runs its interrupt remapping (amd_ga.host).
+ */
+bool amd_ga_host_present(void)
+{
+	return READ_ONCE(amd_ga_nr_builtin) > 0;
+}
+
+/**
+ * amd_ga_host_init() - publish the built-in driver's IOMMUs
+ *
+ * Gives each instance its debugfs directory (features, registers,
+ * counters), then creates the directory "host" under amd-ga's debugfs
+ * root with the files "irtes" and "stats". Called once, from module
+ * init: process context, may sleep.
+ */
+void __init amd_ga_host_init(void)
+{
+	struct dentry *root, *dir;
+	unsigned int i, n;
+
+	/* Pairs with amd_ga_host_add(): the slots below the count are set. */
+	n = smp_load_acquire(&amd_ga_nr_hosts);
+	for (i = 0; i < n; i++)
+		amd_ga_debugfs_add_iommu(&amd_ga_hosts[i]->iommu);
+	root = debugfs_lookup(AMD_GA_DEBUGFS_ROOT, NULL);
+	if (!root)
+		root = debugfs_create_dir(AMD_GA_DEBUGFS_ROOT, NULL);
+	else
+		dput(root);
+	dir = debugfs_create_dir("host", root);
+	debugfs_create_file("irtes", 0400, dir, NULL, &amd_ga_host_irtes_fops);
+	debugfs_create_file("stats", 0400, dir, NULL, &amd_ga_host_stats_fops);
+	pr_info("the built-in AMD IOMMU driver owns %u IOMMU(s); amd-ga %s\n",
+		READ_ONCE(amd_ga_nr_builtin),
+		n ? "encodes and writes their IRTEs" :
+		    "is off for them (amd_ga.host=0)");
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * amd-ga as the interrupt-remapping engine of the built-in AMD IOMMU
+ * driver (drivers/iommu/amd), for the in-tree backport.
+ *
+ * The built-in driver keeps its interrupt remapping tables, their locks,
+ * the device table and its command buffer. amd-ga encodes every IRTE the
+ * built-in driver programs (its codec), stores it on the built-in table
+ * under the table's lock (its writer: one cmpxchg16b, or one 32-bit
+ * store) and decides which invalidation the change needs; the built-in
+ * driver's command buffer carries that invalidation (struct
+ * amd_ga_host_ops), so it stays the only producer on it.
+ *
+ * Boot with amd_ga.host=0 to leave every path of the built-in driver as
+ * it was: amd_ga_host_add() then returns NULL and the built-in driver
+ * uses its own code (counted, see /sys/kernel/debug/amd-ga/host/stats).
+ */
+#ifndef _LINUX_AMD_GA_HOST_H
+#define _LINUX_AMD_GA_HOST_H
+
+#include <linux/errno.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct amd_ga_iommu;
+
+/**
+ * struct amd_ga_host_ops - what amd-ga asks of the built-in driver
+ * @submit: queue @nr 16-byte commands (INVALIDATE_INTERRUPT_TABLE) on the
+ *	IOMMU's command buffer and, when @wait, a COMPLETION_WAIT after
+ *	them and wait for it; the wait is bounded. Called without any amd-ga
+ *	lock held; returns 0 or a negative errno.
+ */
+struct amd_ga_host_ops {
+	int (*submit)(void *host, const void *cmds, unsigned int nr, bool wait);
+};
+
+/**
+ * enum amd_ga_host_builtin - a path of the built-in driver amd-ga replaces
+ * @AMD_GA_HOST_BUILTIN_IRTE_WRITE: its own IRTE writers
+ * @AMD_GA_HOST_BUILTIN_GA_LOG_POLL: its GA log poller
+ * @AMD_GA_HOST_BUILTIN_NR: the number of paths
+ *
+ * amd_ga_host_note_builtin() counts each run of one of them.
+ */
+enum amd_ga_host_builtin {
+	AMD_GA_HOST_BUILTIN_IRTE_WRITE,
+	AMD_GA_HOST_BUILTIN_GA_LOG_POLL,
+	AMD_GA_HOST_BUILTIN_NR,
+};
+
+#ifdef CONFIG_AMD_GA_HOST
+struct amd_ga_iommu *amd_ga_host_add(void __iomem *mmio, bool xt,
+				     const struct amd_ga_host_ops *ops,
+				     void *host);
+int amd_ga_host_table_add(struct amd_ga_iommu *ga, u16 devid,
+			  void *entries, bool ga128, raw_spinlock_t *lock);
+void amd_ga_host_irte_prepare(void *entry, bool ga128, u32 int_type,
+			      bool dest_logical, u8 vector, u32 dest);
+void amd_ga_host_irte_prepare_guest(void *entry, bool remap_en,
+				    u64 ga_root_pa, u8 vector, u32 ga_tag);
+void amd_ga_host_irte_set_remap_en(void *entry, bool ga128, bool en);
+bool amd_ga_host_irte_set_affinity(void *entry, bool ga128, u8 vector,
+				   u32 dest);
+int amd_ga_host_irte_write(struct amd_ga_iommu *ga, u16 devid,
+			   unsigned int index, const void *entry, bool ga128);
+int amd_ga_host_irte_clear(struct amd_ga_iommu *ga, u16 devid,
+			   unsigned int index, bool ga128);
+int amd_ga_host_irte_update_run(struct amd_ga_iommu *ga, u16 devid,
+				unsigned int index, int dest, bool is_run);
+void amd_ga_host_irte_bind_irq(struct amd_ga_iommu *ga, u16 devid,
+			       unsigned int index, int irq);
+void amd_ga_host_note_builtin(enum amd_ga_host_builtin path);
+#else
+static inline struct amd_ga_iommu *
+amd_ga_host_add(void __iomem *mmio, bool xt,
+		const struct amd_ga_host_ops *ops, void *host)
+{
+	return NULL;
+}
+
+static inline int amd_ga_host_table_add(struct amd_ga_iommu *ga, u16 devid,
+					void *entries, bool ga128,
+					raw_spinlock_t *lock)
+{
+	return -ENODEV;
+}
+
+static inline void amd_ga_host_irte_prepare(void *entry, bool ga128,
+					    u32 int_type, bool dest_logical,
+					    u8 vector, u32 dest)
+{
+}
+
+static inline void amd_ga_host_irte_prepare_guest(void *entry, bool remap_en,
+						  u64 ga_root_pa, u8 vector,
+						  u32 ga_tag)
+{
+}
+
+static inline void amd_ga_host_irte_set_remap_en(void *entry, bool ga128,
+						 bool en)
+{
+}
+
+static inline bool amd_ga_host_irte_set_affinity(void *entry, bool ga128,
+						 u8 vector, u32 dest)
+{
+	return false;
+}
+
+static inline int amd_ga_host_irte_write(struct amd_ga_iommu *ga, u16 devid,
+					 unsigned int index, const void *entry,
+					 bool ga128)
+{
+	return -ENODEV;
+}
+
+static inline int amd_ga_host_irte_clear(struct amd_ga_iommu *ga, u16 devid,
+					 unsigned int index, bool ga128)
+{
+	return -ENODEV;
+}
+
+static inline int amd_ga_host_irte_update_run(struct amd_ga_iommu *ga,
+					      u16 devid, unsigned int index,
+					      int dest, bool is_run)
+{
+	return -ENODEV;
+}
+
+static inline void amd_ga_host_irte_bind_irq(struct amd_ga_iommu *ga,
+					     u16 devid, unsigned int index,
+					     int irq)
+{
+}
+
+static inline void amd_ga_host_note_builtin(enum amd_ga_host_builtin path)
+{
+}
+#endif
+
+#endif /* _LINUX_AMD_GA_HOST_H */
