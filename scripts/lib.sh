@@ -4,6 +4,9 @@
 AMD_GA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AMD_GA_CACHE=${AMD_GA_CACHE:-/var/cache/amd-ga}
 KSRC_61=${KSRC_61:-$AMD_GA_CACHE/linux-source-6.1}
+# The same source as Debian ships it: KUnit overlays amd-ga into KSRC_61,
+# the backport series applies to this one, which nothing writes.
+KSRC_61_PRISTINE=${KSRC_61_PRISTINE:-$AMD_GA_CACHE/pristine/linux-source-6.1}
 
 # What a lockdep, KASAN, UBSAN, WARN, BUG or stall report starts with.
 KERNEL_SPLATS=${KERNEL_SPLATS:-'BUG:|WARNING:|KASAN:|UBSAN:|possible circular locking|inconsistent lock state|possible recursive locking|sleeping function called from invalid context|Invalid wait context|Kernel panic|general protection fault|Oops:|RCU detected stall|rcu_preempt detected stall|soft lockup'}
@@ -34,4 +37,16 @@ ensure_ksrc_61() {
 	log "extracting $tarball into $AMD_GA_CACHE (once)"
 	mkdir -p "$AMD_GA_CACHE"
 	tar -C "$AMD_GA_CACHE" -xf "$tarball"
+}
+
+# Extract linux-source-6.1 once more, untouched, for the backport series.
+ensure_ksrc_61_pristine() {
+	[ -f "$KSRC_61_PRISTINE/Makefile" ] && return 0
+	local tarball dir
+	tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null | head -n 1)
+	[ -n "$tarball" ] || die "linux-source-6.1 is not installed: run 'make deps'"
+	dir=$(dirname "$KSRC_61_PRISTINE")
+	log "extracting $tarball into $dir (once, never modified)"
+	mkdir -p "$dir"
+	tar -C "$dir" -xf "$tarball"
 }
