@@ -264,6 +264,21 @@ static struct amd_ga_host_table *amd_ga_host_table(struct amd_ga_iommu *ga,
 	return t;
 }
 
+/*
+ * Hand an encoded image to the built-in driver; a zero one (RemapEn 0) if
+ * encoding failed (@ret), never what the codec left half made.
+ */
+static void amd_ga_host_put_image(void *entry, bool ga128, int ret,
+				  const struct amd_ga_irte *irte, u32 val)
+{
+	if (ret)
+		memset(entry, 0, ga128 ? sizeof(*irte) : sizeof(val));
+	else if (ga128)
+		memcpy(entry, irte, sizeof(*irte));
+	else
+		memcpy(entry, &val, sizeof(val));
+}
+
 /**
  * amd_ga_host_irte_prepare() - encode a remapped-mode IRTE
  * @entry: where to put it: a 32-bit or 128-bit IRTE image
@@ -290,22 +305,16 @@ void amd_ga_host_irte_prepare(void *entry, bool ga128, u32 int_type,
 		.vector = vector,
 		.dest = dest,
 	};
-	struct amd_ga_irte irte;
-	u32 val;
+	struct amd_ga_irte irte = {};
+	u32 val = 0;
 	int ret;
 
 	/* The destination's range is the writer's check: it knows XTEn. */
-	if (ga128) {
+	if (ga128)
 		ret = amd_ga_irte_make_remap(&cfg, true, &irte);
-		if (ret)
-			irte = (struct amd_ga_irte){};
-		memcpy(entry, &irte, sizeof(irte));
-	} else {
+	else
 		ret = amd_ga_irte32_make(&cfg, &val);
-		if (ret)
-			val = 0;
-		memcpy(entry, &val, sizeof(val));
-	}
+	amd_ga_host_put_image(entry, ga128, ret, &irte, val);
 	if (ret)
 		amd_ga_err_ratelimited("IRTE for vector %u, APIC ID %#x not encodable (%d): left disabled\n",
 				       vector, dest, ret);
@@ -336,13 +345,11 @@ void amd_ga_host_irte_prepare_guest(void *entry, bool remap_en,
 		.vector = vector,
 		.ga_tag = ga_tag,
 	};
-	struct amd_ga_irte irte;
+	struct amd_ga_irte irte = {};
 	int ret;
 
 	ret = amd_ga_irte_make_guest(&cfg, true, &irte);
-	if (ret)
-		irte = (struct amd_ga_irte){};
-	memcpy(entry, &irte, sizeof(irte));
+	amd_ga_host_put_image(entry, true, ret, &irte, 0);
 	if (ret)
 		amd_ga_err_ratelimited("guest-mode IRTE for backing page %#llx, vector %u not encodable (%d): left disabled\n",
 				       ga_root_pa, vector, ret);
@@ -634,9 +641,10 @@ static void amd_ga_host_show_table(struct seq_file *s, unsigned int unit,
 				continue;
 			amd_ga_irte32_decode(val, &f);
 		}
-		seq_printf(s, "%u 0x%04lx %u %d %u %s 0x%02x 0x%x\n", unit, devid,
-			   i, READ_ONCE(t->irq[i]), t->irt.ga ? 128 : 32,
-			   mode[f.mode], f.remap.vector, f.remap.dest);
+		seq_printf(s, "%u 0x%04lx %u %d %u %s 0x%02x 0x%x %s\n", unit,
+			   devid, i, READ_ONCE(t->irq[i]), t->irt.ga ? 128 : 32,
+			   mode[f.mode], f.remap.vector, f.remap.dest,
+			   f.remap.dest_logical ? "logical" : "phys");
 	}
 }
 
@@ -646,7 +654,7 @@ static int amd_ga_host_irtes_show(struct seq_file *s, void *unused)
 	unsigned long devid;
 	unsigned int i, n;
 
-	seq_puts(s, "# iommu devid index irq format mode vector dest\n");
+	seq_puts(s, "# iommu devid index irq format mode vector dest dm\n");
 	/* Pairs with amd_ga_host_add(): the slots below the count are set. */
 	n = smp_load_acquire(&amd_ga_nr_hosts);
 	for (i = 0; i < n; i++)
