@@ -25,17 +25,6 @@ timeout_s=${BOOT_TIMEOUT:-150}
 rounds=${BOOT_ROUNDS:-8}
 failed=0
 
-result() {
-	local name=$1 why=$2
-
-	if [ -z "$why" ]; then
-		echo "PASS $name"
-	else
-		echo "FAIL $name"
-		printf '%s\n' "$why" | sed 's/^/    /' >&2
-		failed=$((failed + 1))
-	fi
-}
 
 # Lines of one round (N) of a serial log, timestamps stripped.
 # Under pipefail, never end a pipeline with a reader that quits early

@@ -50,3 +50,18 @@ ensure_ksrc_61_pristine() {
 	mkdir -p "$dir"
 	tar -C "$dir" -xf "$tarball"
 }
+
+# result NAME [WHY]: print "PASS NAME", or "FAIL NAME" and WHY indented on
+# stderr; a failure adds one to $failed (the caller's exit status).
+failed=${failed:-0}
+result() {
+	local name=$1 why=${2:-}
+
+	if [ -z "$why" ]; then
+		echo "PASS $name"
+	else
+		echo "FAIL $name"
+		printf '%s\n' "$why" | sed 's/^/    /' >&2
+		failed=$((failed + 1))
+	fi
+}
