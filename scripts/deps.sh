@@ -40,6 +40,8 @@ packages=(
 	cpio
 	# make dkms
 	dkms
+	# make backport-boot: its 6.1 kernel builds through a compiler cache
+	ccache
 	# make matrix: Debian kernel trees fetched with apt from a private
 	# sources list (bullseye, trixie, sid) signed with these keys
 	debian-archive-keyring
