@@ -38,17 +38,6 @@ KERNEL=$BP/build/arch/x86/boot/bzImage
 timeout_s=${BACKPORT_BOOT_TIMEOUT:-180}
 failed=0
 
-result() {
-	local name=$1 why=$2
-
-	if [ -z "$why" ]; then
-		echo "PASS $name"
-	else
-		echo "FAIL $name"
-		printf '%s\n' "$why" | sed 's/^/    /' >&2
-		failed=$((failed + 1))
-	fi
-}
 
 # --- kernel ---------------------------------------------------------------
 if [ "${BACKPORT_SKIP_BUILD:-0}" != 1 ]; then

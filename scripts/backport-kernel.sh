@@ -38,14 +38,6 @@ LOGS=$BP/logs
 FRAGMENT=$AMD_GA_ROOT/scripts/backport/6.1.config
 jobs=${BACKPORT_JOBS:-$(nproc)}
 
-result() {
-	if [ -z "$2" ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1"
-		printf '%s\n' "$2" | sed 's/^/    /' >&2
-	fi
-}
 
 mkdir -p "$BP" "$LOGS" || { result backport-prepare "cannot create $BP"; exit 1; }
 # One build at a time in this directory (a second make check, make demo).
@@ -59,8 +51,8 @@ command -v ccache >/dev/null || {
 	result backport-prepare "ccache not found: run 'make deps'"
 	exit 1
 }
-(ensure_ksrc_61) || { result backport-prepare "no linux-source-6.1 tree"; exit 1; }
-PRISTINE=$KSRC_61
+(ensure_ksrc_61_pristine) || { result backport-prepare "no linux-source-6.1 tree"; exit 1; }
+PRISTINE=$KSRC_61_PRISTINE
 v=$(sed -n 's/^VERSION = //p; s/^PATCHLEVEL = //p' "$PRISTINE/Makefile" | paste -sd.)
 [ "$v" = 6.1 ] || {
 	result backport-prepare "$PRISTINE is Linux $v; only Debian's linux-source-6.1 is supported"
@@ -75,25 +67,8 @@ elif [ ! -x "$AMD_GA_ROOT/scripts/backport-series.sh" ]; then
 	mode=overlay
 fi
 
-# What scripts/overlay.sh (kunit.sh runs it on the extracted tree) added to
-# a tree: taken out of the staging copy, so that it starts pristine.
+# The hook files scripts/overlay.sh appends to (overlay mode).
 OVERLAY_HOOKS="drivers/iommu/Kconfig drivers/iommu/Makefile samples/Kconfig samples/Makefile"
-unoverlay() {
-	local t=$1 f
-
-	rm -rf "$t/drivers/iommu/amd-ga" "$t/samples/amd-ga" \
-		"$t"/include/linux/amd-ga*.h "$t"/tools/testing/kunit/qemu_configs/amd_ga_*.py
-	for f in $OVERLAY_HOOKS; do
-		grep -q 'amd-ga/' "$t/$f" || continue
-		# sed -i writes a new file: the pristine one keeps its inode.
-		sed -i -e '\#^source "drivers/iommu/amd-ga/Kconfig"$#d' \
-			-e '\#^source "samples/amd-ga/Kconfig"$#d' \
-			-e '\#^obj-$(CONFIG_AMD_GA) += amd-ga/$#d' \
-			-e '\#^obj-y += amd-ga/$#d' "$t/$f"
-		# and the empty line overlay.sh put before its "source" line
-		sed -i -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$t/$f"
-	done
-}
 
 # Give PATH (relative to the staging tree) an inode of its own before
 # something writes it, so that the pristine tree cannot be written through
@@ -130,7 +105,6 @@ prepare() {
 	rm -rf "$STAGE" "$SERIES"
 	mkdir -p "$SERIES"
 	cp -al "$PRISTINE" "$STAGE" || return 1
-	unoverlay "$STAGE"
 	if [ $mode = series ]; then
 		log "backport: generating the series"
 		"$AMD_GA_ROOT/scripts/backport-series.sh" "$STAGE" "$SERIES" ||
@@ -183,11 +157,7 @@ npatch=0
 log "backport: tree ready ($mode, $npatch patches) in $((SECONDS - t0)) s"
 
 # --- 2. configuration ---------------------------------------------------
-export CCACHE_DIR=${CCACHE_DIR:-$AMD_GA_CACHE/ccache}
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
-# Depend mode: a miss compiles once instead of preprocessing first (kbuild
-# passes -Wp,-MMD, which ccache takes as its dependency file).
-export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
+ccache_env
 # The same CC on every run: kbuild rebuilds everything when it changes.
 kmake() {
 	make -C "$SRC" O="$BUILD" CC="ccache gcc" -j"$jobs" "$@"

@@ -65,3 +65,12 @@ result() {
 		failed=$((failed + 1))
 	fi
 }
+
+# The compiler cache of the backport kernels, under the cache directory.
+# Depend mode: a miss compiles once instead of preprocessing first (kbuild
+# passes -Wp,-MMD, which ccache takes as its dependency file).
+ccache_env() {
+	export CCACHE_DIR=${CCACHE_DIR:-$AMD_GA_CACHE/ccache}
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+	export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
+}

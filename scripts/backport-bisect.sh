@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Every prefix of the backport series builds (make check's step
+# "backport-bisect"): patches 1..k, for each k, are applied to a
+# hard-linked copy of Debian's linux-source-6.1 and the directories the
+# series touches are built with W=1 and sparse (C=1), warnings failing,
+# in the configuration of make backport-boot's kernel plus the test
+# support and samples (scripts/backport-kernel.sh links the whole
+# series into the kernel that boots). One persistent build directory and
+# ccache keep it short.
+#
+# The files a patch touches are given a fresh mtime in every prefix:
+# kbuild decides by mtime, and going from the whole series (the last run)
+# back to patch 1 would otherwise keep objects of the later version.
+#
+# Prints "PASS backport-bisect <k>" or "FAIL backport-bisect <k>".
+# env: BACKPORT_DIR (default $AMD_GA_CACHE/backport-6.1), BACKPORT_JOBS
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+BP=${BACKPORT_DIR:-$AMD_GA_CACHE/backport-6.1}
+OBJ=$BP/bisect-build
+jobs=${BACKPORT_JOBS:-$(nproc)}
+ccache_env
+
+if [ ! -s "$BP/build/.config" ]; then
+	echo "FAIL backport-bisect (no $BP/build/.config: run scripts/backport-kernel.sh first)"
+	exit 1
+fi
+(ensure_ksrc_61_pristine) || { echo "FAIL backport-bisect (no linux-source-6.1)"; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$AMD_GA_ROOT/scripts/backport-series.sh" "$KSRC_61_PRISTINE" "$work/series" 2> "$work/gen.log" ||
+	{ echo "FAIL backport-bisect (series: $(tail -n 1 "$work/gen.log"))"; exit 1; }
+mapfile -t patches < "$work/series/series"
+n=${#patches[@]}
+touched=$(sed -n 's#^+++ b/##p' "$work"/series/*.patch | sort -u)
+mkdir -p "$OBJ"
+
+for ((k = 1; k <= n; k++)); do
+	tree=$work/tree
+	rm -rf "$tree"
+	cp -al "$KSRC_61_PRISTINE" "$tree"
+	why=
+	for ((i = 0; i < k; i++)); do
+		patch -p1 -s -d "$tree" < "$work/series/${patches[i]}" ||
+			{ why="${patches[i]} does not apply"; break; }
+	done
+	# Fresh mtimes (and own inodes) for every file the series touches.
+	for f in $touched; do
+		[ -f "$tree/$f" ] && cp "$tree/$f" "$tree/$f.t" && mv -f "$tree/$f.t" "$tree/$f"
+	done
+	dirs="drivers/iommu/amd/ drivers/iommu/amd-ga/"
+	[ -d "$tree/samples/amd-ga" ] && dirs+=" samples/amd-ga/"
+	if [ -z "$why" ]; then
+		cp "$BP/build/.config" "$OBJ/.config"
+		# The test support and the samples too, so that they build at
+		# every prefix (the boot kernel leaves them out).
+		"$tree/scripts/config" --file "$OBJ/.config" --module AMD_GA_TEST \
+			--enable SAMPLES --module SAMPLE_AMD_GA_DEMO --module SAMPLE_AMD_GA_BENCH
+		log="$BP/logs/bisect-$k.log"
+		if ! make -C "$tree" O="$OBJ" CC="ccache gcc" -j"$jobs" olddefconfig > "$log" 2>&1 ||
+		   ! make -C "$tree" O="$OBJ" CC="ccache gcc" -j"$jobs" W=1 C=1 $dirs >> "$log" 2>&1; then
+			why="build failed, see $log: $(grep -m 3 -E 'error' "$log")"
+		elif w=$(grep -E '(warning|error):' "$log") && [ -n "$w" ]; then
+			why="warnings, see $log: $(head -n 3 <<<"$w")"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		echo "PASS backport-bisect $k (${patches[k - 1]%.patch})"
+	else
+		echo "FAIL backport-bisect $k (${patches[k - 1]%.patch})"
+		printf '    %s\n' "$why" >&2
+		failed=1
+	fi
+done
+exit "$failed"
