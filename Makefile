@@ -17,7 +17,14 @@
 #   make matrix       external module against 5.10, 6.1, 6.12, 7.2 and RT
 #   make kvm-amd      a kvm-amd module linked against amd_ga.ko's symbols
 #   make dkms         install and build through DKMS
-#   make backport KSRC=<tree>   overlay into a kernel tree
+#   make backport-series KSRC=<tree> OUT=<dir>
+#                     the in-tree backport as numbered patches + quilt series
+#                     (Debian's linux-source-6.1 as shipped)
+#   make backport KSRC=<tree>   apply that series to the tree
+#   make backport-boot  the patched 6.1 kernel booted on QEMU, checked
+#   make backport-nested  that kernel as L1 with a VFIO-assigned e1000e in an L2 guest
+#   make demo-backport  both, as a report of what amd-ga did in those kernels
+#   make overlay KSRC=<tree>    copy amd-ga into a tree, no glue (KUnit's way)
 
 KDIR ?= $(shell bash -c '. scripts/lib.sh; default_kdir')
 SCRIPTS := $(CURDIR)/scripts
@@ -27,7 +34,7 @@ SCRIPTS := $(CURDIR)/scripts
 export DEBIAN_KERNEL_NO_CC_VERSION_CHECK := 1
 
 .PHONY: all modules compat clean deps demo check kunit kunit-7.2 checkpatch sparse kernel-doc \
-	bench matrix kvm-amd dkms backport help
+	bench matrix kvm-amd dkms backport backport-series backport-boot backport-nested demo-backport overlay help
 
 all modules: compat
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -79,8 +86,26 @@ kvm-amd:
 dkms:
 	@$(SCRIPTS)/dkms.sh
 
+backport-series:
+	@test -n "$(KSRC)" -a -n "$(OUT)" || { echo "usage: make backport-series KSRC=<tree> OUT=<dir>" >&2; exit 1; }
+	@$(SCRIPTS)/backport-series.sh $(KSRC) $(OUT)
+
 backport:
+	@test -n "$(KSRC)" || { echo "usage: make backport KSRC=<tree>" >&2; exit 1; }
+	@$(SCRIPTS)/backport-apply.sh $(KSRC)
+
+overlay:
+	@test -n "$(KSRC)" || { echo "usage: make overlay KSRC=<tree>" >&2; exit 1; }
 	@$(SCRIPTS)/overlay.sh $(KSRC)
 
+backport-boot:
+	@$(SCRIPTS)/backport-boot.sh
+
+backport-nested:
+	@$(SCRIPTS)/backport-nested.sh
+
+demo-backport:
+	@$(SCRIPTS)/demo-backport.sh
+
 help:
-	@sed -n '3,22p' Makefile
+	@sed -n '3,28p' Makefile
