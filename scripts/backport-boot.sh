@@ -10,8 +10,9 @@
 #   backport-irtes-match     every IR-IO-APIC / IR-PCI-MSI interrupt has
 #                            an IRTE written by amd-ga with its vector and
 #                            the APIC ID of its effective affinity CPU
-#   backport-builtin-unused  the built-in driver's IRTE writers and GA log
-#                            poller never ran, amd-ga stored IRTEs
+#   backport-builtin-unused  the built-in driver's IRTE writers never ran,
+#                            amd-ga stored IRTEs (the GA log poller's
+#                            count is shown: the GA log stays built in)
 #   backport-traffic         IPv6 link-local pings between the NICs, both
 #                            NICs' MSI-X counts rise
 #   backport-affinity-move   an e1000e rx IRQ moved to the other CPU: its
