@@ -146,7 +146,7 @@ if want backport-series; then
 	run_counted backport-series "$AMD_GA_ROOT/scripts/backport-check.sh"
 fi
 # Debian's 6.1 with the backport series, built and booted twice: about
-# 25 minutes cold on two cores (the kernel build), 1-2 minutes warm.
+# 17 minutes cold on two cores (the kernel build), 1-2 minutes warm.
 if want backport-boot && [ -x "$AMD_GA_ROOT/scripts/backport-boot.sh" ]; then
 	run_counted backport-boot "$AMD_GA_ROOT/scripts/backport-boot.sh"
 fi
