@@ -20,6 +20,7 @@
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/debugfs.h>
+#include <linux/err.h>
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/moduleparam.h>
@@ -249,19 +250,27 @@ int amd_ga_host_table_add(struct amd_ga_iommu *ga, u16 devid,
 	return 0;
 }
 
-static struct amd_ga_host_table *amd_ga_host_table(struct amd_ga_iommu *ga,
-						   u16 devid,
-						   unsigned int index)
+/*
+ * The table of @devid and a reference to its entry @index, or an error
+ * pointer: -EINVAL for bad arguments, -ENOENT for a table never learnt.
+ */
+static struct amd_ga_host_table *amd_ga_host_ref(struct amd_ga_iommu *ga,
+						 u16 devid, unsigned int index,
+						 struct amd_ga_irte_ref *ref)
 {
 	struct amd_ga_host_table *t;
+	int ret;
 
 	if (!ga || index >= AMD_GA_IRT_ENTRIES)
-		return NULL;
+		return ERR_PTR(-EINVAL);
 	t = xa_load(&amd_ga_to_host(ga)->tables, devid);
-	if (!t)
+	if (!t) {
 		amd_ga_err_ratelimited("%s: no interrupt remapping table known for DeviceID %#06x\n",
 				       ga->name, devid);
-	return t;
+		return ERR_PTR(-ENOENT);
+	}
+	ret = amd_ga_irte_ref_init(ref, &t->irt, index);
+	return ret ? ERR_PTR(ret) : t;
 }
 
 /*
@@ -452,6 +461,31 @@ bool amd_ga_host_irte_set_affinity(void *entry, bool ga128, u8 vector,
 	return true;
 }
 
+/* Store an image through the IRT store's writer; note what amd-ga wrote. */
+static int amd_ga_host_store(struct amd_ga_host_table *t,
+			     const struct amd_ga_irte_ref *ref,
+			     const void *entry, bool ga128)
+{
+	struct amd_ga_irte irte;
+	u32 val;
+	int ret;
+
+	if (ga128 != t->irt.ga)
+		return -EINVAL;
+	if (ga128) {
+		memcpy(&irte, entry, sizeof(irte));
+		ret = amd_ga_irte_write(ref, &irte);
+	} else {
+		memcpy(&val, entry, sizeof(val));
+		ret = amd_ga_irte32_write(ref, val);
+	}
+	/* Stored unless the value was refused; an invalidation may fail after. */
+	if (ret != -EINVAL && ret != -ERANGE && ret != -EOPNOTSUPP &&
+	    ret != -EBUSY)
+		set_bit(ref->index, t->written);
+	return ret;
+}
+
 /**
  * amd_ga_host_irte_write() - store an IRTE on a built-in table
  * @ga: the instance from amd_ga_host_add()
@@ -477,32 +511,13 @@ int amd_ga_host_irte_write(struct amd_ga_iommu *ga, u16 devid,
 {
 	struct amd_ga_host_table *t;
 	struct amd_ga_irte_ref ref;
-	struct amd_ga_irte irte;
-	u32 val;
-	int ret;
 
-	if (!ga || !entry || index >= AMD_GA_IRT_ENTRIES)
+	if (!entry)
 		return -EINVAL;
-	t = amd_ga_host_table(ga, devid, index);
-	if (!t)
-		return -ENOENT;
-	if (ga128 != t->irt.ga)
-		return -EINVAL;
-	ret = amd_ga_irte_ref_init(&ref, &t->irt, index);
-	if (ret)
-		return ret;
-	if (ga128) {
-		memcpy(&irte, entry, sizeof(irte));
-		ret = amd_ga_irte_write(&ref, &irte);
-	} else {
-		memcpy(&val, entry, sizeof(val));
-		ret = amd_ga_irte32_write(&ref, val);
-	}
-	/* Stored unless the value was refused; an invalidation may fail after. */
-	if (ret != -EINVAL && ret != -ERANGE && ret != -EOPNOTSUPP &&
-	    ret != -EBUSY)
-		set_bit(index, t->written);
-	return ret;
+	t = amd_ga_host_ref(ga, devid, index, &ref);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	return amd_ga_host_store(t, &ref, entry, ga128);
 }
 
 /**
@@ -523,14 +538,15 @@ int amd_ga_host_irte_clear(struct amd_ga_iommu *ga, u16 devid,
 {
 	static const struct amd_ga_irte zero;
 	struct amd_ga_host_table *t;
+	struct amd_ga_irte_ref ref;
 	int ret;
 
-	ret = amd_ga_host_irte_write(ga, devid, index, &zero, ga128);
-	t = amd_ga_host_table(ga, devid, index);
-	if (t) {
-		clear_bit(index, t->written);
-		WRITE_ONCE(t->irq[index], -1);
-	}
+	t = amd_ga_host_ref(ga, devid, index, &ref);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	ret = amd_ga_host_store(t, &ref, &zero, ga128);
+	clear_bit(index, t->written);
+	WRITE_ONCE(t->irq[index], -1);
 	return ret;
 }
 
@@ -558,14 +574,10 @@ int amd_ga_host_irte_update_run(struct amd_ga_iommu *ga, u16 devid,
 	struct amd_ga_irte cur;
 	int ret;
 
-	if (!ga || index >= AMD_GA_IRT_ENTRIES)
-		return -EINVAL;
-	t = amd_ga_host_table(ga, devid, index);
-	if (!t)
-		return -ENOENT;
-	ret = amd_ga_irte_ref_init(&ref, &t->irt, index);
-	if (!ret)
-		ret = amd_ga_irte_read(&ref, &cur);
+	t = amd_ga_host_ref(ga, devid, index, &ref);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	ret = amd_ga_irte_read(&ref, &cur);
 	if (ret)
 		return ret;
 	ret = amd_ga_irte_update_run(&ref, is_run,
@@ -591,9 +603,10 @@ int amd_ga_host_irte_update_run(struct amd_ga_iommu *ga, u16 devid,
 void amd_ga_host_irte_bind_irq(struct amd_ga_iommu *ga, u16 devid,
 			       unsigned int index, int irq)
 {
-	struct amd_ga_host_table *t = amd_ga_host_table(ga, devid, index);
+	struct amd_ga_irte_ref ref;
+	struct amd_ga_host_table *t = amd_ga_host_ref(ga, devid, index, &ref);
 
-	if (t)
+	if (!IS_ERR(t))
 		WRITE_ONCE(t->irq[index], irq);
 }
 
