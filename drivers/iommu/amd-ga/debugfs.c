@@ -357,7 +357,8 @@ static unsigned int amd_ga_irt_snapshot(struct amd_ga_devtab *dt, u16 devid,
 	root = *dte2 & AMD_GA_DTE2_INT_TAB_ROOT;
 	if ((*dte2 & AMD_GA_DTE2_IV) && root &&
 	    FIELD_GET(AMD_GA_DTE2_INT_CTL, *dte2) == AMD_GA_DTE_INT_CTL_REMAP) {
-		nr = min_t(unsigned int, AMD_GA_IRT_ENTRIES,
+		/* As the IOMMU sizes it: 512 or, in 2K mode, 2048 entries. */
+		nr = min_t(unsigned int, AMD_GA_IRT_ENTRIES_MAX,
 			   1U << FIELD_GET(AMD_GA_DTE2_INT_TAB_LEN, *dte2));
 		table = phys_to_virt(__sme_clr(root));
 		for (i = 0; i < nr; i++) {
@@ -394,7 +395,9 @@ static int amd_ga_irt_show(struct seq_file *m, void *unused)
 		seq_puts(m, "interrupt remapping is not enabled\n");
 		return 0;
 	}
-	copy = kmalloc_array(AMD_GA_IRT_ENTRIES, sizeof(*copy), GFP_KERNEL);
+	/* 32 KiB for a 2048-entry table: need not be contiguous. */
+	copy = kvmalloc_array(AMD_GA_IRT_ENTRIES_MAX, sizeof(*copy),
+			      GFP_KERNEL);
 	if (!copy)
 		return -ENOMEM;
 	seq_printf(m, "format %s\n", ga ? "128-bit" : "32-bit");
@@ -416,7 +419,7 @@ static int amd_ga_irt_show(struct seq_file *m, void *unused)
 			if (copy[i].lo || copy[i].hi)
 				amd_ga_show_irte(m, i, &copy[i], ga);
 	}
-	kfree(copy);
+	kvfree(copy);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(amd_ga_irt);

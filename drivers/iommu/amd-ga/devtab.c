@@ -33,6 +33,7 @@
 #include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -49,24 +50,50 @@
 #define AMD_GA_DTE2_IRQ_FIELDS	(AMD_GA_DTE2_IV | AMD_GA_DTE2_INT_TAB_LEN | \
 				 AMD_GA_DTE2_INT_TAB_ROOT | AMD_GA_DTE2_INT_CTL)
 
+/* Is @entries a table size a DTE can describe (2^IntTabLen, up to 2K)? */
+static bool amd_ga_dte_irt_size_ok(unsigned int entries)
+{
+	return is_power_of_2(entries) &&
+	       ilog2(entries) <= AMD_GA_DTE_INT_TAB_LEN_2K;
+}
+
 /**
- * amd_ga_dte_make_irq() - the interrupt qword of a DTE that remaps
+ * amd_ga_dte_make_irq_entries() - the interrupt qword of a DTE that remaps
  * @data2: the current DTE bits 191:128
- * @irt_pa: physical address of a 512-entry IRT, 128-byte aligned
+ * @irt_pa: physical address of the IRT, 128-byte aligned
+ * @entries: the IRT's size, a power of two up to 2048 (IntTabLen 11;
+ *	amd_ga_devtab_set_irt() checks it)
  *
- * Sets IV, IntTabLen = 9 (512 entries), IntCtl = 10b (remap) and the table
- * root pointer, and keeps every other bit (IG, the *Pass bits, ...).
- * IntCtl = 01b (forward unmapped) is never used: QEMU turns it into a
- * vector 0 interrupt.
+ * Sets IV, IntTabLen = log2(@entries) (9 for 512 entries, 11 for 2048),
+ * IntCtl = 10b (remap) and the table root pointer, and keeps every other
+ * bit (IG, the *Pass bits, ...). IntCtl = 01b (forward unmapped) is never
+ * used: QEMU turns it into a vector 0 interrupt.
+ *
+ * Return: the new qword.
+ */
+u64 amd_ga_dte_make_irq_entries(u64 data2, phys_addr_t irt_pa,
+				unsigned int entries)
+{
+	return amd_ga_dte_clear_irq(data2) | AMD_GA_DTE2_IV |
+	       FIELD_PREP(AMD_GA_DTE2_INT_TAB_LEN, ilog2(entries)) |
+	       (irt_pa & AMD_GA_DTE2_INT_TAB_ROOT) |
+	       FIELD_PREP(AMD_GA_DTE2_INT_CTL, AMD_GA_DTE_INT_CTL_REMAP);
+}
+
+/**
+ * amd_ga_dte_make_irq() - the interrupt qword of a DTE that remaps a
+ *	512-entry IRT
+ * @data2: the current DTE bits 191:128
+ * @irt_pa: physical address of the IRT, 128-byte aligned
+ *
+ * amd_ga_dte_make_irq_entries() for 512 entries: IntTabLen = 9.
  *
  * Return: the new qword.
  */
 u64 amd_ga_dte_make_irq(u64 data2, phys_addr_t irt_pa)
 {
-	return amd_ga_dte_clear_irq(data2) | AMD_GA_DTE2_IV |
-	       FIELD_PREP(AMD_GA_DTE2_INT_TAB_LEN, AMD_GA_DTE_INT_TAB_LEN_512) |
-	       (irt_pa & AMD_GA_DTE2_INT_TAB_ROOT) |
-	       FIELD_PREP(AMD_GA_DTE2_INT_CTL, AMD_GA_DTE_INT_CTL_REMAP);
+	return amd_ga_dte_make_irq_entries(data2, irt_pa,
+					   BIT(AMD_GA_DTE_INT_TAB_LEN_512));
 }
 
 /**
@@ -341,6 +368,9 @@ void amd_ga_devtab_unclaim(struct amd_ga_iommu *iommu, const u16 *devids,
  * @nr: how many, at most 16
  * @irt_pa: the IRT's physical address (128-byte aligned), or 0 to clear
  *	the interrupt fields so that the devices' interrupts pass unmapped
+ * @entries: the IRT's size for IntTabLen: 512 or, with NumIntRemapMode =
+ *	2K, 2048 (any power of two up to 2048 is accepted); ignored when
+ *	@irt_pa is 0
  *
  * Writes each entry's interrupt qword with one 64-bit store (the other
  * fields are kept), then queues INVALIDATE_DEVTAB_ENTRY and
@@ -352,7 +382,8 @@ void amd_ga_devtab_unclaim(struct amd_ga_iommu *iommu, const u16 *devids,
  * without a device table; the command queue's error.
  */
 int amd_ga_devtab_set_irt(struct amd_ga_iommu *iommu, const u16 *devids,
-			  unsigned int nr, phys_addr_t irt_pa)
+			  unsigned int nr, phys_addr_t irt_pa,
+			  unsigned int entries)
 {
 	struct amd_ga_devtab *dt = iommu->devtab;
 	struct amd_ga_cmd cmds[32];
@@ -361,7 +392,8 @@ int amd_ga_devtab_set_irt(struct amd_ga_iommu *iommu, const u16 *devids,
 	int ret = 0;
 
 	if (!devids || !nr || nr > ARRAY_SIZE(cmds) / 2 ||
-	    (irt_pa & ~AMD_GA_DTE2_INT_TAB_ROOT))
+	    (irt_pa & ~AMD_GA_DTE2_INT_TAB_ROOT) ||
+	    (irt_pa && !amd_ga_dte_irt_size_ok(entries)))
 		return -EINVAL;
 	if (!dt)
 		return -ENODEV;
@@ -374,8 +406,9 @@ int amd_ga_devtab_set_irt(struct amd_ga_iommu *iommu, const u16 *devids,
 		u64 *dte2 = &amd_ga_dte(dt, devids[i])[AMD_GA_DTE_IRQ_QWORD];
 		u64 old = READ_ONCE(*dte2);
 
-		WRITE_ONCE(*dte2, irt_pa ? amd_ga_dte_make_irq(old, irt_pa) :
-					   amd_ga_dte_clear_irq(old));
+		WRITE_ONCE(*dte2, irt_pa ?
+			   amd_ga_dte_make_irq_entries(old, irt_pa, entries) :
+			   amd_ga_dte_clear_irq(old));
 	}
 	raw_spin_unlock_irqrestore(&dt->lock, flags);
 	if (ret)

@@ -51,6 +51,8 @@ struct amd_ga_devtab {
 };
 
 u64 amd_ga_dte_make_irq(u64 data2, phys_addr_t irt_pa);
+u64 amd_ga_dte_make_irq_entries(u64 data2, phys_addr_t irt_pa,
+				unsigned int entries);
 u64 amd_ga_dte_clear_irq(u64 data2);
 
 int amd_ga_devtab_init(struct amd_ga_iommu *iommu);
@@ -62,7 +64,8 @@ int amd_ga_devtab_claim(struct amd_ga_iommu *iommu, const u16 *devids,
 void amd_ga_devtab_unclaim(struct amd_ga_iommu *iommu, const u16 *devids,
 			   unsigned int nr);
 int amd_ga_devtab_set_irt(struct amd_ga_iommu *iommu, const u16 *devids,
-			  unsigned int nr, phys_addr_t irt_pa);
+			  unsigned int nr, phys_addr_t irt_pa,
+			  unsigned int entries);
 int amd_ga_devtab_read(struct amd_ga_iommu *iommu, u16 devid, u64 dte[4]);
 
 #endif /* AMD_GA_DEVTAB_H */

@@ -81,6 +81,8 @@
 #define AMD_GA_CTRL_DUAL_EVT_LOG_EN	GENMASK_ULL(33, 32)
 #define AMD_GA_CTRL_DEVTBL_SEG_EN	GENMASK_ULL(36, 34)
 #define AMD_GA_CTRL_NUM_INT_REMAP_MODE	GENMASK_ULL(44, 43)
+#define AMD_GA_CTRL_NUM_INT_REMAP_512	0x0ULL	/* NumIntRemapMode: 512 IRTEs */
+#define AMD_GA_CTRL_NUM_INT_REMAP_2K	0x1ULL	/* NumIntRemapMode: 2048 IRTEs */
 #define AMD_GA_CTRL_EPH_EN		BIT_ULL(45)
 #define AMD_GA_CTRL_XT_EN		BIT_ULL(50)
 #define AMD_GA_CTRL_INTCAPXT_EN		BIT_ULL(51)
@@ -144,6 +146,7 @@
 #define AMD_GA_EFR2_GAPPI_DIS_SUP	BIT_ULL(4)
 #define AMD_GA_EFR2_SNPAVIC_SUP		GENMASK_ULL(7, 5)
 #define AMD_GA_EFR2_NUM_INT_REMAP_SUP	GENMASK_ULL(9, 8)
+#define AMD_GA_EFR2_NUM_INT_REMAP_2K	0x1ULL	/* NumIntRemapSup: 2048 IRTEs */
 #define AMD_GA_EFR2_HT_RANGE_IGNORE	BIT_ULL(11)
 
 /* GA Log Base (0xe0) and GA Log Tail Address (0xe8) registers */
@@ -225,7 +228,15 @@
 #define AMD_GA_DTE_INT_CTL_FORWARD	0x1ULL
 #define AMD_GA_DTE_INT_CTL_REMAP	0x2ULL
 #define AMD_GA_DTE_INT_TAB_LEN_512	0x9ULL	/* 2^9 entries */
+#define AMD_GA_DTE_INT_TAB_LEN_2K	0xbULL	/* 2^11 entries */
 #define AMD_GA_DTE_INTTAB_ALIGN		128
+
+/*
+ * The IRTE index the IOMMU takes from a device's MSI data: bits 8:0 while
+ * Control NumIntRemapMode is 512, bits 10:0 with NumIntRemapMode = 2K.
+ */
+#define AMD_GA_MSI_DATA_IRTE_INDEX_512	GENMASK(8, 0)
+#define AMD_GA_MSI_DATA_IRTE_INDEX_2K	GENMASK(10, 0)
 
 /* Commands: 16 bytes, opcode in bits 63:60 of the first qword. */
 #define AMD_GA_CMD_OPCODE		GENMASK_ULL(63, 60)
@@ -281,6 +292,15 @@ static_assert((AMD_GA_GALOG_ENT_GATAG | AMD_GA_GALOG_ENT_DEVID |
 	       AMD_GA_GALOG_ENT_RSVD | AMD_GA_GALOG_ENT_CODE) == ~0ULL);
 static_assert((AMD_GA_DTE2_IV | AMD_GA_DTE2_INT_TAB_LEN | AMD_GA_DTE2_IG |
 	       AMD_GA_DTE2_INT_TAB_ROOT) == GENMASK_ULL(51, 0));
+/*
+ * Each table size: IntTabLen (2^n entries) fits its DTE field and matches
+ * the MSI data bits that index the table in that mode.
+ */
+static_assert(AMD_GA_DTE_INT_TAB_LEN_2K <= (AMD_GA_DTE2_INT_TAB_LEN >> 1));
+static_assert(BIT_ULL(AMD_GA_DTE_INT_TAB_LEN_512) ==
+	      AMD_GA_MSI_DATA_IRTE_INDEX_512 + 1ULL);
+static_assert(BIT_ULL(AMD_GA_DTE_INT_TAB_LEN_2K) ==
+	      AMD_GA_MSI_DATA_IRTE_INDEX_2K + 1ULL);
 static_assert(AMD_GA_GALOG_ENTRIES * AMD_GA_GALOG_ENTRY_SIZE == 4096);
 static_assert(AMD_GA_CMD_ENTRIES * AMD_GA_CMD_SIZE == 8192);
 static_assert(AMD_GA_MMIO_GALOG_TAIL < AMD_GA_MMIO_SIZE);

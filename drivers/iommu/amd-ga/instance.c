@@ -60,18 +60,28 @@ void amd_ga_iommu_unregister(struct amd_ga_iommu *iommu)
 }
 EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_unregister);
 
+/* The Control bits amd_ga_iommu_enable() may set, cleared on the way out. */
+#define AMD_GA_CTRL_ENABLE_BITS	(AMD_GA_CTRL_IOMMU_EN | \
+				 AMD_GA_CTRL_CMD_BUF_EN | AMD_GA_CTRL_GA_EN | \
+				 AMD_GA_CTRL_NUM_INT_REMAP_MODE)
+
 /**
  * amd_ga_iommu_enable() - start interrupt remapping on an IOMMU
  * @iommu: an initialised IOMMU, not enabled
- * @flags: AMD_GA_ENABLE_LEGACY_IRTE for 32-bit IRTEs even with GASup
+ * @flags: AMD_GA_ENABLE_LEGACY_IRTE for 32-bit IRTEs even with GASup;
+ *	AMD_GA_ENABLE_IRT_512 for 512-entry tables even where EFR2 offers 2K
  *
  * Order: stop the IOMMU (a previous owner may have left it running);
  * program the command buffer; adopt or allocate the device table and
  * program its base (see devtab.c); set GAEn (128-bit IRTEs) if the IOMMU
  * has GASup, the CPU has cmpxchg16b and @flags do not ask for the legacy
- * format; set CmdBufEn, then IOMMUEn; prove the command queue with a
+ * format, and NumIntRemapMode = 2K (2048-entry tables, MSI data bits 10:0
+ * index them) if EFR2 offers NumIntRemapSup and @flags do not ask for 512;
+ * set CmdBufEn, then IOMMUEn; prove the command queue with a
  * COMPLETION_WAIT. Every device table entry is zero, so every device's
- * interrupts and DMA pass through until a table is attached.
+ * interrupts and DMA pass through until a table is attached. The table
+ * size is fixed from here until the disable: amd_ga_irt_create() reads it
+ * from the Control register, and a disable waits for every table to go.
  *
  * Context: process context. Enable and disable of one IOMMU are
  * serialised by the caller.
@@ -80,7 +90,7 @@ EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_unregister);
  */
 int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags)
 {
-	u64 ga = 0;
+	u64 ga = 0, nirq = 0;
 	int ret;
 
 	if (iommu->enabled)
@@ -88,9 +98,12 @@ int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags)
 	if (!(flags & AMD_GA_ENABLE_LEGACY_IRTE) && amd_ga_has_ga(iommu) &&
 	    amd_ga_has_cmpxchg16b())
 		ga = AMD_GA_CTRL_GA_EN;
+	if (!(flags & AMD_GA_ENABLE_IRT_512) && amd_ga_has_irt_2k(iommu))
+		nirq = FIELD_PREP(AMD_GA_CTRL_NUM_INT_REMAP_MODE,
+				  AMD_GA_CTRL_NUM_INT_REMAP_2K);
 
-	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN |
-			   AMD_GA_CTRL_CMD_BUF_EN | AMD_GA_CTRL_GA_EN, 0);
+	/* Also drops a NumIntRemapMode a previous owner left. */
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_ENABLE_BITS, 0);
 	ret = amd_ga_cmdq_init(iommu);
 	if (ret)
 		return ret;
@@ -98,7 +111,7 @@ int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags)
 	if (ret)
 		goto err_cmdq;
 
-	amd_ga_ctrl_update(iommu, 0, ga);
+	amd_ga_ctrl_update(iommu, 0, ga | nirq);
 	amd_ga_ctrl_update(iommu, 0, AMD_GA_CTRL_CMD_BUF_EN);
 	amd_ga_ctrl_update(iommu, 0, AMD_GA_CTRL_IOMMU_EN);
 	ret = amd_ga_cmdq_sync(iommu);
@@ -137,8 +150,8 @@ int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags)
 	return 0;
 
 err_ctrl:
-	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN | AMD_GA_CTRL_CMD_BUF_EN |
-			   AMD_GA_CTRL_GA_EN | AMD_GA_CTRL_GAM_EN, 0);
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_ENABLE_BITS | AMD_GA_CTRL_GAM_EN,
+			   0);
 	amd_ga_devtab_release(iommu);
 err_cmdq:
 	amd_ga_cmdq_destroy(iommu);
@@ -151,9 +164,10 @@ EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_enable);
  * @iommu: the IOMMU
  *
  * Every table must have been destroyed. Waits for the commands queued so
- * far, clears IOMMUEn, CmdBufEn and GAEn and frees the command ring. The
- * device table stays where the IOMMU reads it, all zero, and its base is
- * never written with 0 (see devtab.c); the next enable adopts it.
+ * far, clears IOMMUEn, CmdBufEn, GAEn and NumIntRemapMode and frees the
+ * command ring. The device table stays where the IOMMU reads it, all zero,
+ * and its base is never written with 0 (see devtab.c); the next enable
+ * adopts it.
  *
  * Context: process context.
  * Return: 0 (also if not enabled); -EBUSY if tables still use the IOMMU.
@@ -178,8 +192,8 @@ int amd_ga_iommu_disable(struct amd_ga_iommu *iommu)
 	amd_ga_debugfs_remove_irt(iommu);
 	/* A timeout was reported; the queue then keeps its semaphore page. */
 	amd_ga_cmdq_sync(iommu);
-	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_IOMMU_EN | AMD_GA_CTRL_CMD_BUF_EN |
-			   AMD_GA_CTRL_GA_EN | AMD_GA_CTRL_GAM_EN, 0);
+	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_ENABLE_BITS | AMD_GA_CTRL_GAM_EN,
+			   0);
 	amd_ga_devtab_release(iommu);
 	amd_ga_cmdq_destroy(iommu);
 	iommu->enabled = false;

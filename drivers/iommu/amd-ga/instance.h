@@ -15,6 +15,7 @@ void amd_ga_iommu_unregister(struct amd_ga_iommu *iommu);
 
 /* amd_ga_iommu_enable() flags */
 #define AMD_GA_ENABLE_LEGACY_IRTE	BIT(0)	/* 32-bit IRTEs even with GASup */
+#define AMD_GA_ENABLE_IRT_512		BIT(1)	/* 512-entry IRTs even with 2K */
 
 int amd_ga_iommu_enable(struct amd_ga_iommu *iommu, unsigned int flags);
 int amd_ga_iommu_disable(struct amd_ga_iommu *iommu);

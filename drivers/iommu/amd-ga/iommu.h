@@ -184,6 +184,13 @@ static inline bool amd_ga_has_xt(const struct amd_ga_iommu *iommu)
 	return iommu->efr & AMD_GA_EFR_XT_SUP;
 }
 
+/* EFR2 NumIntRemapSup = 1: 2048 IRTEs per table once NumIntRemapMode = 2K. */
+static inline bool amd_ga_has_irt_2k(const struct amd_ga_iommu *iommu)
+{
+	return FIELD_GET(AMD_GA_EFR2_NUM_INT_REMAP_SUP, iommu->efr2) ==
+	       AMD_GA_EFR2_NUM_INT_REMAP_2K;
+}
+
 /* Control register, through the shadow copy. */
 void amd_ga_ctrl_update(struct amd_ga_iommu *iommu, u64 clear, u64 set);
 u64 amd_ga_ctrl_get(struct amd_ga_iommu *iommu);
@@ -195,6 +202,7 @@ void amd_ga_iommu_init(struct amd_ga_iommu *iommu,
 		       const struct amd_ga_backend_ops *ops, void *backend,
 		       struct device *dev);
 bool amd_ga_iommu_irte_128(struct amd_ga_iommu *iommu);
+bool amd_ga_iommu_irt_2k(struct amd_ga_iommu *iommu);
 
 int amd_ga_efr_describe(u64 efr, u64 efr2, char *buf, size_t len);
 

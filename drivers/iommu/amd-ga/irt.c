@@ -28,10 +28,10 @@
 #include "log.h"
 #include "trace.h"
 
-static size_t amd_ga_irt_bytes(bool ga)
+static size_t amd_ga_irt_bytes(const struct amd_ga_irt *irt)
 {
-	return AMD_GA_IRT_ENTRIES * (ga ? sizeof(struct amd_ga_irte) :
-					  sizeof(u32));
+	return irt->nr_entries * (irt->ga ? sizeof(struct amd_ga_irte) :
+					    sizeof(u32));
 }
 
 static struct amd_ga_irte *amd_ga_irte_entry(struct amd_ga_irt *irt,
@@ -69,9 +69,11 @@ static int amd_ga_irt_check_devids(const u16 *devids, unsigned int nr)
  *	and its DMA aliases), distinct and not used by another table
  * @nr: how many, 1 .. AMD_GA_IRT_MAX_DEVIDS
  *
- * The table has AMD_GA_IRT_ENTRIES entries, all zero (RemapEn = 0), in the
- * format the IOMMU runs with (128-bit with GAEn, else 32-bit). It is not
- * live yet: fill the entries the devices use, then amd_ga_irt_attach().
+ * The table has as many entries as the IOMMU runs with: AMD_GA_IRT_ENTRIES,
+ * or AMD_GA_IRT_ENTRIES_MAX with NumIntRemapMode = 2K (see
+ * amd_ga_irt_entries()); all zero (RemapEn = 0), in the format the IOMMU
+ * runs with (128-bit with GAEn, else 32-bit). It is not live yet: fill
+ * the entries the devices use, then amd_ga_irt_attach().
  * Writes before the attach need no invalidation and issue none.
  *
  * Context: process context.
@@ -96,14 +98,24 @@ struct amd_ga_irt *amd_ga_irt_create(struct amd_ga_iommu *iommu,
 	raw_spin_lock_init(&irt->own_lock);
 	irt->lock = &irt->own_lock;
 	irt->ga = amd_ga_iommu_irte_128(iommu);
+	/*
+	 * The mode is set at enable and stays until disable, which waits
+	 * for every table: the DTE's IntTabLen and the MSI data bits the
+	 * IOMMU indexes with agree with this size for the table's life.
+	 */
+	irt->nr_entries = amd_ga_iommu_irt_2k(iommu) ? AMD_GA_IRT_ENTRIES_MAX :
+						       AMD_GA_IRT_ENTRIES;
 	irt->xt = amd_ga_ctrl_get(iommu) & AMD_GA_CTRL_XT_EN;
 	irt->owned = true;
 	memcpy(irt->devids, devids, nr * sizeof(*devids));
 	irt->nr_devids = nr;
 
-	/* Whole pages: physically contiguous and 128-byte aligned. */
+	/*
+	 * Whole pages: physically contiguous and 128-byte aligned (up to
+	 * 32 KiB, order 3, for 2048 128-bit entries).
+	 */
 	irt->entries = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
-					get_order(amd_ga_irt_bytes(irt->ga)));
+					get_order(amd_ga_irt_bytes(irt)));
 	if (!irt->entries) {
 		ret = -ENOMEM;
 		goto err_free;
@@ -117,7 +129,7 @@ struct amd_ga_irt *amd_ga_irt_create(struct amd_ga_iommu *iommu,
 
 err_pages:
 	free_pages((unsigned long)irt->entries,
-		   get_order(amd_ga_irt_bytes(irt->ga)));
+		   get_order(amd_ga_irt_bytes(irt)));
 err_free:
 	kfree(irt);
 	return ERR_PTR(ret);
@@ -220,9 +232,10 @@ EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irt_create_pci);
  * @irt: a table from amd_ga_irt_create()
  *
  * Points the device table entries of the table's DeviceIDs at it (IV,
- * IntTabLen, IntCtl = remap, root pointer; other DTE bits kept) and
- * invalidates them and any IRTE cached from an earlier table. From here on
- * every write that changes a cached field is invalidated.
+ * IntTabLen for the table's size, IntCtl = remap, root pointer; other DTE
+ * bits kept) and invalidates them and any IRTE cached from an earlier
+ * table. From here on every write that changes a cached field is
+ * invalidated.
  *
  * Context: any; does not sleep.
  * Return: 0; -EINVAL for a foreign table; -EBUSY if attached already; the
@@ -244,7 +257,7 @@ int amd_ga_irt_attach(struct amd_ga_irt *irt)
 	if (was)
 		return -EBUSY;
 	return amd_ga_devtab_set_irt(irt->iommu, irt->devids, irt->nr_devids,
-				     irt->pa);
+				     irt->pa, irt->nr_entries);
 }
 EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irt_attach);
 
@@ -275,7 +288,7 @@ int amd_ga_irt_destroy(struct amd_ga_irt *irt)
 	if (IS_ERR_OR_NULL(irt) || !irt->owned)
 		return 0;
 	raw_spin_lock_irqsave(irt->lock, flags);
-	used = bitmap_weight(irt->used, AMD_GA_IRT_ENTRIES);
+	used = bitmap_weight(irt->used, irt->nr_entries);
 	raw_spin_unlock_irqrestore(irt->lock, flags);
 	if (used) {
 		pr_err("%s: not destroying the IRT at %pa: %u entries are still allocated\n",
@@ -283,7 +296,8 @@ int amd_ga_irt_destroy(struct amd_ga_irt *irt)
 		return -EBUSY;
 	}
 	if (irt->attached &&
-	    amd_ga_devtab_set_irt(irt->iommu, irt->devids, irt->nr_devids, 0)) {
+	    amd_ga_devtab_set_irt(irt->iommu, irt->devids, irt->nr_devids, 0,
+				  0)) {
 		pr_err("%s: keeping the IRT at %pa: the IOMMU did not confirm it stopped using it\n",
 		       irt->iommu->name, &irt->pa);
 		keep = true;
@@ -291,7 +305,7 @@ int amd_ga_irt_destroy(struct amd_ga_irt *irt)
 	amd_ga_devtab_unclaim(irt->iommu, irt->devids, irt->nr_devids);
 	if (!keep)
 		free_pages((unsigned long)irt->entries,
-			   get_order(amd_ga_irt_bytes(irt->ga)));
+			   get_order(amd_ga_irt_bytes(irt)));
 	kfree(irt);
 	return 0;
 }
@@ -301,7 +315,8 @@ EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irt_destroy);
  * amd_ga_irt_init_foreign() - describe a table amd-ga does not own
  * @irt: the description to fill, owned by the caller
  * @iommu: the IOMMU reading the table
- * @entries: the table, 128-byte aligned, AMD_GA_IRT_ENTRIES entries
+ * @entries: the table, 128-byte aligned, AMD_GA_IRT_ENTRIES entries (the
+ *	built-in driver's size before 2K support; indices beyond are refused)
  * @ga: 128-bit entries
  * @devids: DeviceIDs whose device table entries point at the table
  * @nr: how many
@@ -330,6 +345,7 @@ int amd_ga_irt_init_foreign(struct amd_ga_irt *irt,
 	irt->iommu = iommu;
 	irt->lock = lock;
 	irt->entries = entries;
+	irt->nr_entries = AMD_GA_IRT_ENTRIES;
 	irt->ga = ga;
 	irt->xt = amd_ga_ctrl_get(iommu) & AMD_GA_CTRL_XT_EN;
 	irt->attached = true;
@@ -341,15 +357,16 @@ int amd_ga_irt_init_foreign(struct amd_ga_irt *irt,
 /**
  * amd_ga_irte_alloc() - allocate an index in an owned table
  * @irt: a table from amd_ga_irt_create()
- * @index: the index wanted (0 .. AMD_GA_IRT_ENTRIES - 1), or
+ * @index: the index wanted (0 .. amd_ga_irt_entries(@irt) - 1), or
  *	AMD_GA_IRTE_ANY for the lowest free one
  * @ref: filled with the reference to the entry
  *
  * The entry is left as it is (zero, RemapEn = 0, for a fresh index).
  *
  * Context: any; takes the table's raw spinlock.
- * Return: 0; -EINVAL for bad arguments or a foreign table; -EBUSY if
- * @index is taken; -ENOSPC if the table is full.
+ * Return: 0; -EINVAL for bad arguments (an @index beyond the table among
+ * them) or a foreign table; -EBUSY if @index is taken; -ENOSPC if the
+ * table is full.
  */
 int amd_ga_irte_alloc(struct amd_ga_irt *irt, int index,
 		      struct amd_ga_irte_ref *ref)
@@ -360,13 +377,13 @@ int amd_ga_irte_alloc(struct amd_ga_irt *irt, int index,
 
 	if (!irt || !ref || !irt->owned ||
 	    (index != AMD_GA_IRTE_ANY &&
-	     (index < 0 || index >= AMD_GA_IRT_ENTRIES)))
+	     (index < 0 || index >= irt->nr_entries)))
 		return -EINVAL;
 
 	raw_spin_lock_irqsave(irt->lock, flags);
 	if (index == AMD_GA_IRTE_ANY) {
-		idx = find_first_zero_bit(irt->used, AMD_GA_IRT_ENTRIES);
-		if (idx >= AMD_GA_IRT_ENTRIES)
+		idx = find_first_zero_bit(irt->used, irt->nr_entries);
+		if (idx >= irt->nr_entries)
 			ret = -ENOSPC;
 	} else {
 		idx = index;
@@ -390,7 +407,7 @@ EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_alloc);
  * amd_ga_irte_ref_init() - a reference to an entry of a foreign table
  * @ref: filled with the reference
  * @irt: the table
- * @index: the entry's index
+ * @index: the entry's index, below amd_ga_irt_entries(@irt)
  *
  * For owned tables use amd_ga_irte_alloc(); this only accepts indices
  * already allocated there.
@@ -401,7 +418,7 @@ EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_irte_alloc);
 int amd_ga_irte_ref_init(struct amd_ga_irte_ref *ref, struct amd_ga_irt *irt,
 			 unsigned int index)
 {
-	if (!ref || !irt || index >= AMD_GA_IRT_ENTRIES)
+	if (!ref || !irt || index >= irt->nr_entries)
 		return -EINVAL;
 	if (irt->owned && !test_bit(index, irt->used))
 		return -ENOENT;
@@ -416,7 +433,7 @@ static int amd_ga_ref_check(const struct amd_ga_irte_ref *ref, bool ga)
 {
 	if (!ref || !ref->table || !ref->iommu ||
 	    ref->iommu != ref->table->iommu ||
-	    ref->index >= AMD_GA_IRT_ENTRIES)
+	    ref->index >= ref->table->nr_entries)
 		return -EINVAL;
 	/* An entry of the other format would be read as garbage. */
 	return ref->table->ga == ga ? 0 : -EINVAL;

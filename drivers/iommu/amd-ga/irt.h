@@ -42,6 +42,7 @@
 #include <linux/compiler.h>
 #include <linux/limits.h>
 #include <linux/lockdep.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -54,10 +55,19 @@ struct amd_ga_iommu;
 struct pci_dev;
 
 /*
- * Entries per table: 512 (DTE IntTabLen 9). MSI data bits 10:8 are the
- * delivery mode, so indices stay below 512 on every IOMMU.
+ * Entries per table: 512 (DTE IntTabLen 9), the default and the size of
+ * the built-in driver's tables up to Linux 6.14, which foreign tables
+ * have; the IOMMU indexes them with MSI data bits 8:0. Where EFR2 offers
+ * NumIntRemapSup and amd_ga_iommu_enable() set NumIntRemapMode = 2K, the
+ * tables amd-ga allocates have the maximum, 2048 (IntTabLen 11), indexed
+ * with MSI data bits 10:0.
  */
 #define AMD_GA_IRT_ENTRIES	512
+#define AMD_GA_IRT_ENTRIES_MAX	2048
+static_assert(BIT(AMD_GA_DTE_INT_TAB_LEN_512) == AMD_GA_IRT_ENTRIES);
+static_assert(BIT(AMD_GA_DTE_INT_TAB_LEN_2K) == AMD_GA_IRT_ENTRIES_MAX);
+/* 2048 x 16 bytes: 32 KiB, whole pages, so 128-byte aligned. */
+static_assert(AMD_GA_IRT_ENTRIES_MAX * sizeof(struct amd_ga_irte) == SZ_32K);
 /* DeviceIDs that may share one table (the device and its DMA aliases). */
 #define AMD_GA_IRT_MAX_DEVIDS	8
 /* amd_ga_irte_alloc(): any free index. */
@@ -74,8 +84,11 @@ struct pci_dev;
  *	interrupts off: the per-vCPU hot path writes entries from
  *	scheduler paths that hold raw spinlocks themselves.
  * @own_lock: the lock of tables amd-ga allocated
- * @entries: the table: AMD_GA_IRT_ENTRIES entries of 16 bytes (@ga) or
- *	4 bytes; read by the IOMMU at any time, written under @lock
+ * @entries: the table: @nr_entries entries of 16 bytes (@ga) or 4 bytes;
+ *	read by the IOMMU at any time, written under @lock
+ * @nr_entries: AMD_GA_IRT_ENTRIES, or AMD_GA_IRT_ENTRIES_MAX for a table
+ *	amd-ga allocated while the IOMMU ran with NumIntRemapMode = 2K; the
+ *	DTE's IntTabLen says the same; immutable
  * @pa: physical address of @entries as the IOMMU sees it, 128-byte aligned
  * @ga: 128-bit entries (the IOMMU ran with GAEn when the table was made);
  *	immutable
@@ -88,7 +101,8 @@ struct pci_dev;
  * @devids: the DeviceIDs whose interrupts this table remaps (the device
  *	and its DMA aliases); immutable
  * @nr_devids: number of valid @devids
- * @used: allocated indices of an owned table; protected by @lock
+ * @used: allocated indices of an owned table, bits 0 .. @nr_entries - 1;
+ *	protected by @lock
  * @claimed: indices claimed with amd_ga_irte_claim(), written only through
  *	their slot; protected by @lock
  */
@@ -97,6 +111,7 @@ struct amd_ga_irt {
 	raw_spinlock_t *lock;
 	raw_spinlock_t own_lock;
 	void *entries;
+	unsigned int nr_entries;
 	phys_addr_t pa;
 	bool ga;
 	bool xt;
@@ -104,15 +119,27 @@ struct amd_ga_irt {
 	bool attached;
 	u16 devids[AMD_GA_IRT_MAX_DEVIDS];
 	unsigned int nr_devids;
-	unsigned long used[BITS_TO_LONGS(AMD_GA_IRT_ENTRIES)];
-	unsigned long claimed[BITS_TO_LONGS(AMD_GA_IRT_ENTRIES)];
+	unsigned long used[BITS_TO_LONGS(AMD_GA_IRT_ENTRIES_MAX)];
+	unsigned long claimed[BITS_TO_LONGS(AMD_GA_IRT_ENTRIES_MAX)];
 };
+
+/**
+ * amd_ga_irt_entries() - how many entries a table has
+ * @irt: the table
+ *
+ * Return: AMD_GA_IRT_ENTRIES or AMD_GA_IRT_ENTRIES_MAX; valid indices are
+ * below it.
+ */
+static inline unsigned int amd_ga_irt_entries(const struct amd_ga_irt *irt)
+{
+	return irt->nr_entries;
+}
 
 /**
  * struct amd_ga_irte_ref - the way to one IRTE
  * @iommu: the IOMMU that reads the entry (the same as @table's)
  * @table: the table holding it
- * @index: the entry's index in @table, below AMD_GA_IRT_ENTRIES
+ * @index: the entry's index in @table, below amd_ga_irt_entries(@table)
  *
  * A plain value: copy it freely. It stays valid while the entry is
  * allocated and the table exists; the writers check it on every call.

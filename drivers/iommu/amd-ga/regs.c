@@ -169,3 +169,18 @@ bool amd_ga_iommu_irte_128(struct amd_ga_iommu *iommu)
 	return amd_ga_ctrl_get(iommu) & AMD_GA_CTRL_GA_EN;
 }
 EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_irte_128);
+
+/**
+ * amd_ga_iommu_irt_2k() - does the IOMMU index tables of 2048 IRTEs?
+ * @iommu: the IOMMU
+ *
+ * Return: true if the Control register's NumIntRemapMode is 2K, as
+ * amd_ga_iommu_enable() sets it where EFR2 offers it; the IOMMU then takes
+ * IRTE indices from MSI data bits 10:0 instead of 8:0.
+ */
+bool amd_ga_iommu_irt_2k(struct amd_ga_iommu *iommu)
+{
+	return FIELD_GET(AMD_GA_CTRL_NUM_INT_REMAP_MODE,
+			 amd_ga_ctrl_get(iommu)) == AMD_GA_CTRL_NUM_INT_REMAP_2K;
+}
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_iommu_irt_2k);
