@@ -44,7 +44,7 @@
 /* Log and buffer length codes: 2^code 16-byte units, 4 KiB .. 512 KiB. */
 #define MODEL_LEN_MIN	8
 #define MODEL_LEN_MAX	15
-#define MODEL_INT_TAB_LEN_MAX	11	/* 2048 IRTEs */
+#define MODEL_INT_TAB_LEN_MAX	AMD_GA_DTE_INT_TAB_LEN_2K	/* 2048 IRTEs */
 
 /**
  * amd_ga_model_efr() - the Extended Feature Register the model reports
@@ -535,26 +535,33 @@ static enum amd_ga_model_result model_post(struct amd_ga_model *m, u16 devid,
 	return model_galog_append(m, entry);
 }
 
-/**
- * amd_ga_model_raise() - device @devid raises its MSI with IRT index @index
- * @m: the model
- * @devid: requester ID (bus/device/function)
- * @index: interrupt remapping table index (the MSI data the IOMMU sees)
- *
- * Runs the IOMMU's interrupt path: DTE, IRT root, IRTE (16 bytes with
- * GAEn, else 4), then remaps, posts (IRR + doorbell or GA log) or drops.
- *
- * Context: any, including hard interrupt context.
- * Return: what happened.
+/*
+ * The IRTE index in an MSI's data: bits 10:0 with 2K support offered
+ * (EFR2 NumIntRemapSup) and enabled (Control NumIntRemapMode = 2K), else
+ * bits 8:0. A NumIntRemapMode the model does not offer has no effect.
  */
-enum amd_ga_model_result amd_ga_model_raise(struct amd_ga_model *m,
-					    u16 devid, u32 index)
+static u32 model_msi_index(struct amd_ga_model *m, u32 data)
+{
+	lockdep_assert_held(&m->lock);
+	if (FIELD_GET(AMD_GA_EFR2_NUM_INT_REMAP_SUP,
+		      REG(m, AMD_GA_MMIO_EFR2)) == AMD_GA_EFR2_NUM_INT_REMAP_2K &&
+	    FIELD_GET(AMD_GA_CTRL_NUM_INT_REMAP_MODE,
+		      REG(m, AMD_GA_MMIO_CONTROL)) == AMD_GA_CTRL_NUM_INT_REMAP_2K)
+		return data & AMD_GA_MSI_DATA_IRTE_INDEX_2K;
+	return data & AMD_GA_MSI_DATA_IRTE_INDEX_512;
+}
+
+static enum amd_ga_model_result model_raise(struct amd_ga_model *m, u16 devid,
+					    u32 index_or_data, bool msi)
 {
 	struct model_out out = {};
 	enum amd_ga_model_result res;
 	unsigned long flags;
+	u32 index = index_or_data;
 
 	raw_spin_lock_irqsave(&m->lock, flags);
+	if (msi)
+		index = model_msi_index(m, index_or_data);
 	res = model_post(m, devid, index, &out);
 	m->stats.results[res]++;
 	raw_spin_unlock_irqrestore(&m->lock, flags);
@@ -565,7 +572,49 @@ enum amd_ga_model_result amd_ga_model_raise(struct amd_ga_model *m,
 		m->ops->deliver(m->ctx, out.vector, out.dest, out.dest_logical);
 	return res;
 }
+
+/**
+ * amd_ga_model_raise() - device @devid raises its MSI with IRT index @index
+ * @m: the model
+ * @devid: requester ID (bus/device/function)
+ * @index: interrupt remapping table index, as the IOMMU took it from the
+ *	MSI data (amd_ga_model_raise_msi() takes the data itself)
+ *
+ * Runs the IOMMU's interrupt path: DTE, IRT root, IRTE (16 bytes with
+ * GAEn, else 4), then remaps, posts (IRR + doorbell or GA log) or drops.
+ * An @index at or beyond the table's 2^IntTabLen entries is target-aborted
+ * (AMD_GA_MODEL_ABORTED) without reading memory.
+ *
+ * Context: any, including hard interrupt context.
+ * Return: what happened.
+ */
+enum amd_ga_model_result amd_ga_model_raise(struct amd_ga_model *m,
+					    u16 devid, u32 index)
+{
+	return model_raise(m, devid, index, false);
+}
 EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_raise);
+
+/**
+ * amd_ga_model_raise_msi() - device @devid raises its MSI with data @data
+ * @m: the model
+ * @devid: requester ID (bus/device/function)
+ * @data: the MSI data the device writes
+ *
+ * amd_ga_model_raise() with the index the IOMMU takes from @data: bits
+ * 10:0 when the model offers 2K IRTEs (struct amd_ga_model_cfg) and
+ * Control NumIntRemapMode = 2K, bits 8:0 otherwise; higher bits are
+ * ignored. The index is then bounded by the DTE's IntTabLen.
+ *
+ * Context: any, including hard interrupt context.
+ * Return: what happened.
+ */
+enum amd_ga_model_result amd_ga_model_raise_msi(struct amd_ga_model *m,
+						u16 devid, u32 data)
+{
+	return model_raise(m, devid, data, true);
+}
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_raise_msi);
 
 /**
  * amd_ga_model_galog_inject() - write an arbitrary GA log entry
@@ -767,18 +816,20 @@ static const struct amd_ga_backend_ops model_backend_ops = {
 };
 
 /**
- * amd_ga_model_create() - a new software IOMMU, registered with amd-ga
+ * amd_ga_model_create_cfg() - a new software IOMMU with chosen features
  * @ops: where remapped interrupts and doorbells go (may be NULL)
  * @ctx: argument of @ops
+ * @cfg: what it offers beyond amd_ga_model_create()'s model, or NULL
  *
  * The model comes up as hardware does after reset: everything disabled,
- * EFR advertising GA, vAPIC, IA and XT.
+ * EFR advertising GA, vAPIC, IA and XT, EFR2 as @cfg says (0 without).
  *
  * Context: process context.
  * Return: the model or an ERR_PTR().
  */
-struct amd_ga_model *amd_ga_model_create(const struct amd_ga_model_ops *ops,
-					 void *ctx)
+struct amd_ga_model *
+amd_ga_model_create_cfg(const struct amd_ga_model_ops *ops, void *ctx,
+			const struct amd_ga_model_cfg *cfg)
 {
 	struct amd_ga_model *m;
 
@@ -794,9 +845,29 @@ struct amd_ga_model *amd_ga_model_create(const struct amd_ga_model_ops *ops,
 	m->ops = ops;
 	m->ctx = ctx;
 	REG(m, AMD_GA_MMIO_EFR) = amd_ga_model_efr();
+	/* Read by amd_ga_iommu_init(), as the driver reads hardware's. */
+	REG(m, AMD_GA_MMIO_EFR2) = cfg ? cfg->efr2 : 0;
 	amd_ga_iommu_init(&m->iommu, &model_backend_ops, m, NULL);
 	amd_ga_iommu_register(&m->iommu);
 	return m;
+}
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_create_cfg);
+
+/**
+ * amd_ga_model_create() - a new software IOMMU, registered with amd-ga
+ * @ops: where remapped interrupts and doorbells go (may be NULL)
+ * @ctx: argument of @ops
+ *
+ * The model comes up as hardware does after reset: everything disabled,
+ * EFR advertising GA, vAPIC, IA and XT, EFR2 zero (512-entry tables).
+ *
+ * Context: process context.
+ * Return: the model or an ERR_PTR().
+ */
+struct amd_ga_model *amd_ga_model_create(const struct amd_ga_model_ops *ops,
+					 void *ctx)
+{
+	return amd_ga_model_create_cfg(ops, ctx, NULL);
 }
 EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_create);
 
@@ -817,12 +888,14 @@ void amd_ga_model_destroy(struct amd_ga_model *m)
 EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_destroy);
 
 /**
- * amd_ga_model_start() - a model IOMMU enabled as amd-ga enables hardware
+ * amd_ga_model_start_cfg() - a model IOMMU with chosen features, enabled
  * @ops: where remapped interrupts and doorbells go (may be NULL)
  * @ctx: argument of @ops
+ * @cfg: the features and enable flags, or NULL for amd_ga_model_start()'s
  *
- * amd_ga_model_create(), then amd_ga_iommu_enable(): command queue,
- * device table, GAEn, GAMEn = vAPIC and the GA log with its threaded
+ * amd_ga_model_create_cfg(), then amd_ga_iommu_enable() with
+ * @cfg->enable_flags: command queue, device table, GAEn, NumIntRemapMode =
+ * 2K if @cfg offers it, GAMEn = vAPIC and the GA log with its threaded
  * interrupt. XTEn is left to the caller. The model stops reading the
  * device table once disabled, so the table may be freed on disable.
  *
@@ -830,16 +903,17 @@ EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_destroy);
  * Return: the running model, or an ERR_PTR() with nothing left behind
  * (-EOPNOTSUPP if the GA log did not come up).
  */
-struct amd_ga_model *amd_ga_model_start(const struct amd_ga_model_ops *ops,
-					void *ctx)
+struct amd_ga_model *
+amd_ga_model_start_cfg(const struct amd_ga_model_ops *ops, void *ctx,
+		       const struct amd_ga_model_cfg *cfg)
 {
-	struct amd_ga_model *m = amd_ga_model_create(ops, ctx);
+	struct amd_ga_model *m = amd_ga_model_create_cfg(ops, ctx, cfg);
 	int ret;
 
 	if (IS_ERR(m))
 		return m;
 	m->iommu.devtab_reclaimable = true;
-	ret = amd_ga_iommu_enable(&m->iommu, 0);
+	ret = amd_ga_iommu_enable(&m->iommu, cfg ? cfg->enable_flags : 0);
 	if (!ret && !m->iommu.galog) {
 		amd_ga_iommu_disable(&m->iommu);
 		ret = -EOPNOTSUPP;
@@ -849,6 +923,25 @@ struct amd_ga_model *amd_ga_model_start(const struct amd_ga_model_ops *ops,
 		return ERR_PTR(ret);
 	}
 	return m;
+}
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_start_cfg);
+
+/**
+ * amd_ga_model_start() - a model IOMMU enabled as amd-ga enables hardware
+ * @ops: where remapped interrupts and doorbells go (may be NULL)
+ * @ctx: argument of @ops
+ *
+ * amd_ga_model_start_cfg() with the default model (no EFR2 features,
+ * 512-entry tables) and no enable flags.
+ *
+ * Context: process context.
+ * Return: the running model, or an ERR_PTR() with nothing left behind
+ * (-EOPNOTSUPP if the GA log did not come up).
+ */
+struct amd_ga_model *amd_ga_model_start(const struct amd_ga_model_ops *ops,
+					void *ctx)
+{
+	return amd_ga_model_start_cfg(ops, ctx, NULL);
 }
 EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_model_start);
 

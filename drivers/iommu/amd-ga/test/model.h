@@ -32,8 +32,9 @@ struct irq_domain;
  *	GALOverflow set
  * @AMD_GA_MODEL_LOG_OFF: guest mode, IRR set, GA log not running: entry dropped
  * @AMD_GA_MODEL_DISABLED: RemapEn = 0: interrupt dropped
- * @AMD_GA_MODEL_ABORTED: target abort: DTE IntCtl, index beyond the table,
- *	reserved bits, guest mode without vAPIC mode, bad addresses
+ * @AMD_GA_MODEL_ABORTED: target abort: DTE IntCtl, index beyond the table
+ *	(2^IntTabLen entries), reserved bits, guest mode without vAPIC mode,
+ *	bad addresses
  * @AMD_GA_MODEL_UNTRANSLATED: passed through unmodified (IOMMUEn = 0,
  *	DTE IV = 0 or IntCtl = forward)
  * @AMD_GA_MODEL_NR_RESULTS: number of outcomes
@@ -98,6 +99,20 @@ struct amd_ga_model_stats {
 	u64 galog_en_clears;
 	u64 galog_en_sets;
 	u64 galog_reprogram_running;
+};
+
+/**
+ * struct amd_ga_model_cfg - what a model offers beyond the defaults
+ * @efr2: the Extended Feature Register 2 it reports; 0 by default, so no
+ *	NumIntRemapSup: 512-entry tables, MSI data bits 8:0 index them.
+ *	NumIntRemapSup = 1 (FIELD_PREP(AMD_GA_EFR2_NUM_INT_REMAP_SUP,
+ *	AMD_GA_EFR2_NUM_INT_REMAP_2K)) offers 2048-entry tables: once Control
+ *	NumIntRemapMode = 2K, MSI data bits 10:0 index them.
+ * @enable_flags: amd_ga_iommu_enable() flags for amd_ga_model_start_cfg()
+ */
+struct amd_ga_model_cfg {
+	u64 efr2;
+	unsigned int enable_flags;
 };
 
 /* amd_ga_model_set_galog_run_linger(): a GA log that never stops */
@@ -180,12 +195,20 @@ struct amd_ga_model {
 
 struct amd_ga_model *amd_ga_model_create(const struct amd_ga_model_ops *ops,
 					 void *ctx);
+struct amd_ga_model *
+amd_ga_model_create_cfg(const struct amd_ga_model_ops *ops, void *ctx,
+			const struct amd_ga_model_cfg *cfg);
 void amd_ga_model_destroy(struct amd_ga_model *m);
 struct amd_ga_model *amd_ga_model_start(const struct amd_ga_model_ops *ops,
 					void *ctx);
+struct amd_ga_model *
+amd_ga_model_start_cfg(const struct amd_ga_model_ops *ops, void *ctx,
+		       const struct amd_ga_model_cfg *cfg);
 void amd_ga_model_stop(struct amd_ga_model *m);
 enum amd_ga_model_result amd_ga_model_raise(struct amd_ga_model *m,
 					    u16 devid, u32 index);
+enum amd_ga_model_result amd_ga_model_raise_msi(struct amd_ga_model *m,
+						u16 devid, u32 data);
 int amd_ga_model_galog_inject(struct amd_ga_model *m, u64 entry);
 void amd_ga_model_set_no_galog_run(struct amd_ga_model *m, bool quirk);
 void amd_ga_model_set_galog_run_linger(struct amd_ga_model *m, u32 reads);
