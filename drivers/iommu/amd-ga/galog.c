@@ -446,6 +446,24 @@ static unsigned int amd_ga_galog_pass(struct amd_ga_galog *gl, u32 tail,
 }
 
 /*
+ * The log was reprogrammed at head = tail = 0 since the last drain
+ * (amd_ga_galog_resume()): start from the top, and make up for the
+ * entries the IOMMU wrote before it lost its registers and nobody
+ * consumed (recovery wakes every blocked vCPU with a pending vector).
+ */
+static void amd_ga_galog_catch_up(struct amd_ga_galog *gl)
+{
+	unsigned int resets = atomic_read(&gl->resets);
+
+	lockdep_assert_held(&gl->drain_lock);
+	if (resets == gl->resets_seen)
+		return;
+	gl->resets_seen = resets;
+	gl->head = 0;
+	gl->needs_recovery = true;
+}
+
+/*
  * Drain from the head to the tail read here, in passes of at most the
  * budget with a reschedule point between them.
  *
@@ -476,6 +494,7 @@ static unsigned int amd_ga_galog_drain_all(struct amd_ga_galog *gl)
 	u32 tail;
 
 	lockdep_assert_held(&gl->drain_lock);
+	amd_ga_galog_catch_up(gl);
 	tail = amd_ga_read(gl->iommu, AMD_GA_MMIO_GALOG_TAIL) &
 	       AMD_GA_GALOG_PTR & (AMD_GA_GALOG_BYTES - 1);
 	/* Entries before the tail are visible once the tail is. */
@@ -706,6 +725,28 @@ static void amd_ga_galog_free(struct amd_ga_galog *gl)
 	kfree(gl);
 }
 
+/* Base, tail address, head = tail = 0; GALogRun must read 0. */
+static void amd_ga_galog_program(struct amd_ga_galog *gl)
+{
+	struct amd_ga_iommu *iommu = gl->iommu;
+
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_BASE,
+		     (__sme_set(virt_to_phys(gl->buf)) & AMD_GA_GALOG_BASE_ADDR) |
+		     FIELD_PREP(AMD_GA_GALOG_BASE_LEN, AMD_GA_GALOG_LEN_CODE_512));
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL_ADDR,
+		     __sme_set(virt_to_phys(gl->tail_mirror)) &
+		     AMD_GA_GALOG_TAIL_ADDR);
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_HEAD, 0);
+	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL, 0);
+}
+
+/* After a resume: catch up with the reset, drain and recover. */
+static void amd_ga_galog_resume_work(struct work_struct *work)
+{
+	amd_ga_galog_process(container_of(work, struct amd_ga_galog,
+					  resume_work));
+}
+
 /**
  * amd_ga_galog_enable() - set up and start the GA log of an IOMMU
  * @iommu: the IOMMU; needs GASup and GAMSup = vAPIC
@@ -714,7 +755,9 @@ static void amd_ga_galog_free(struct amd_ga_galog *gl)
  * stops a log left running (kexec, kdump: clears GALogEn and GAIntEn and
  * waits, bounded, for GALogRun = 0, since until then the IOMMU writes the
  * old buffer), programs base, tail address, head = tail = 0, installs the
- * threaded handler before any GA interrupt can be raised, then sets
+ * threaded handler before any GA interrupt can be raised (none when the
+ * backend's alloc_ga_irq returns 0: the IOMMU's owner calls
+ * amd_ga_galog_process() from its own interrupt thread), then sets
  * GALogEn and GAIntEn and waits, bounded, for GALogRun. An IOMMU that
  * never reports GALogRun (QEMU's) gets one message and keeps working. A
  * log left running that does not stop is not reprogrammed (counted in
@@ -744,6 +787,7 @@ int amd_ga_galog_enable(struct amd_ga_iommu *iommu)
 	mutex_init(&gl->enable_lock);
 	gl->budget = AMD_GA_GALOG_BUDGET;
 	gl->recovery = true;
+	INIT_WORK(&gl->resume_work, amd_ga_galog_resume_work);
 	gl->buf = (u64 *)get_zeroed_page(GFP_KERNEL);
 	gl->tail_mirror = kzalloc(sizeof(*gl->tail_mirror), GFP_KERNEL);
 	if (!gl->buf || !gl->tail_mirror) {
@@ -765,14 +809,7 @@ int amd_ga_galog_enable(struct amd_ga_iommu *iommu)
 		amd_ga_galog_free(gl);
 		return -ETIMEDOUT;
 	}
-	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_BASE,
-		     (__sme_set(virt_to_phys(gl->buf)) & AMD_GA_GALOG_BASE_ADDR) |
-		     FIELD_PREP(AMD_GA_GALOG_BASE_LEN, AMD_GA_GALOG_LEN_CODE_512));
-	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL_ADDR,
-		     __sme_set(virt_to_phys(gl->tail_mirror)) &
-		     AMD_GA_GALOG_TAIL_ADDR);
-	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_HEAD, 0);
-	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL, 0);
+	amd_ga_galog_program(gl);
 
 	irq = iommu->ops->alloc_ga_irq(iommu);
 	if (irq < 0) {
@@ -780,14 +817,18 @@ int amd_ga_galog_enable(struct amd_ga_iommu *iommu)
 		goto err_free;
 	}
 	gl->irq = irq;
-	ret = request_threaded_irq(irq, NULL, amd_ga_galog_thread, IRQF_ONESHOT,
-				   iommu->name, gl);
-	if (ret)
-		goto err_irq;
+	/* 0: the owner's interrupt thread calls amd_ga_galog_process(). */
+	if (irq) {
+		ret = request_threaded_irq(irq, NULL, amd_ga_galog_thread,
+					   IRQF_ONESHOT, iommu->name, gl);
+		if (ret)
+			goto err_irq;
+	}
 
 	amd_ga_write(iommu, AMD_GA_MMIO_STATUS,
 		     AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW);
-	iommu->galog = gl;
+	/* An owner's thread may look already (amd_ga_host_galog_process()). */
+	smp_store_release(&iommu->galog, gl);
 	amd_ga_ctrl_update(iommu, 0, AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN);
 	gl->run_seen = amd_ga_galog_wait_run(gl, true);
 	if (!gl->run_seen)
@@ -803,6 +844,62 @@ err_free:
 	amd_ga_write(iommu, AMD_GA_MMIO_GALOG_TAIL_ADDR, 0);
 	amd_ga_galog_free(gl);
 	return ret;
+}
+
+/**
+ * amd_ga_galog_resume() - start an enabled GA log again after a resume
+ * @iommu: the IOMMU, whose registers were lost (suspend to RAM) or
+ *	cleared by its owner
+ *
+ * Reprograms the log amd_ga_galog_enable() allocated, allocating
+ * nothing: clears GALogEn and GAIntEn, waits (busy, bounded) for
+ * GALogRun = 0, zeroes the buffer and the tail slot, programs base, tail
+ * address and head = tail = 0, clears GAInt and GALOverflow, and sets
+ * GALogEn and GAIntEn again. Entries written before the IOMMU lost its
+ * registers and not yet consumed are gone: the next drain starts at the
+ * top and runs lossless recovery, which wakes every blocked vCPU with a
+ * pending vector. A work item runs that drain at once, so the recovery
+ * does not wait for the next GA interrupt. A drain preempted across the
+ * suspend (it holds the drain lock, which this cannot take) catches up
+ * the same way at its next drain.
+ *
+ * Context: any, including a syscore resume callback (one CPU, interrupts
+ * off): takes no sleeping lock.
+ * Return: 0, -ENODEV if the GA log is not enabled, -ETIMEDOUT if
+ * GALogRun did not clear (the log is then left off, with a message).
+ */
+int amd_ga_galog_resume(struct amd_ga_iommu *iommu)
+{
+	const u64 en = AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN;
+	struct amd_ga_galog *gl = iommu->galog;
+
+	if (!gl)
+		return -ENODEV;
+	amd_ga_ctrl_update(iommu, en, 0);
+	if (!amd_ga_poll_status(iommu, AMD_GA_STATUS_GALOG_RUN, 0,
+				AMD_GA_GALOG_RUN_TIMEOUT_US)) {
+		atomic64_inc(&iommu->stats.galog_run_stuck);
+		pr_err("%s: GA log still running %u ms after GALogEn was cleared at resume: not reprogrammed, left off\n",
+		       iommu->name, AMD_GA_GALOG_RUN_TIMEOUT_MS);
+		return -ETIMEDOUT;
+	}
+	memset(gl->buf, 0, AMD_GA_GALOG_BYTES);
+	WRITE_ONCE(*gl->tail_mirror, 0);
+	/* Zeroed slots are in memory before the IOMMU may write them. */
+	wmb();
+	amd_ga_galog_program(gl);
+	atomic_inc(&gl->resets);
+	amd_ga_write(iommu, AMD_GA_MMIO_STATUS,
+		     AMD_GA_STATUS_GALOG_INT | AMD_GA_STATUS_GALOG_OVERFLOW);
+	amd_ga_ctrl_update(iommu, 0, en);
+	if (gl->run_seen &&
+	    !amd_ga_poll_status(iommu, AMD_GA_STATUS_GALOG_RUN,
+				AMD_GA_STATUS_GALOG_RUN,
+				AMD_GA_GALOG_RUN_TIMEOUT_US))
+		pr_warn("%s: GA log did not start again at resume (GALogRun stays 0)\n",
+			iommu->name);
+	queue_work(system_wq, &gl->resume_work);
+	return 0;
 }
 
 /**
@@ -835,13 +932,20 @@ void amd_ga_galog_disable(struct amd_ga_iommu *iommu)
 	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN, 0);
 	mutex_unlock(&gl->enable_lock);
 	/* The thread's loop ends: no restart, and no new entries. */
-	free_irq(gl->irq, gl);
+	cancel_work_sync(&gl->resume_work);
+	if (gl->irq) {
+		free_irq(gl->irq, gl);
+	} else {
+		/* The owner no longer calls in; wait for a call in flight. */
+		mutex_lock(&gl->drain_lock);
+		mutex_unlock(&gl->drain_lock);
+	}
 	if (iommu->ops->free_ga_irq)
 		iommu->ops->free_ga_irq(iommu);
 	/* One write, so that nothing freed below is left enabled. */
 	amd_ga_ctrl_update(iommu, AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN, 0);
 	stopped = amd_ga_galog_wait_run(gl, false);
-	iommu->galog = NULL;
+	WRITE_ONCE(iommu->galog, NULL);
 	if (!stopped) {
 		atomic64_inc(&iommu->stats.galog_run_stuck);
 		pr_err("%s: GA log still running %u ms after GALogEn was cleared: leaking its buffer and tail slot, which the IOMMU may still write\n",

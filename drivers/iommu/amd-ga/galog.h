@@ -7,8 +7,10 @@
 #ifndef AMD_GA_GALOG_H
 #define AMD_GA_GALOG_H
 
+#include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "hw.h"
 #include "tag_filter.h"
@@ -24,7 +26,10 @@ struct amd_ga_iommu;
  * @buf: AMD_GA_GALOG_ENTRIES entries; the IOMMU writes them, the drain
  *	reads and zeroes them (a zero slot is one not written yet)
  * @tail_mirror: where the IOMMU mirrors the tail pointer
- * @irq: the GA interrupt; immutable while enabled
+ * @irq: the GA interrupt, or 0 when the IOMMU's owner shares one interrupt
+ *	among its logs and calls amd_ga_galog_process() from its own
+ *	thread (the built-in driver, in the in-tree backport); immutable
+ *	while enabled
  * @drain_lock: one drainer at a time (the IRQ thread or a direct drain);
  *	taken before @enable_lock
  * @enable_lock: orders the overflow restart's GALogEn writes against
@@ -40,6 +45,10 @@ struct amd_ga_iommu;
  * @recovery: lossless recovery after an overflow (on by default; tests
  *	switch it off to prove they can see losses); READ_ONCE
  * @run_seen: GALogRun came up at enable; immutable while enabled
+ * @resets: bumped by amd_ga_galog_resume() after it reprogrammed the log
+ *	at head = tail = 0; atomic
+ * @resets_seen: the @resets the drain last caught up with; @drain_lock
+ * @resume_work: drains and recovers after a resume, in process context
  */
 struct amd_ga_galog {
 	struct amd_ga_iommu *iommu;
@@ -55,6 +64,9 @@ struct amd_ga_galog {
 	unsigned int budget;
 	bool recovery;
 	bool run_seen;
+	atomic_t resets;
+	unsigned int resets_seen;
+	struct work_struct resume_work;
 };
 
 /**
@@ -107,6 +119,7 @@ int amd_ga_galog_wake_tag(u32 ga_tag);
 void amd_ga_galog_set_recover(amd_ga_galog_recover_fn fn);
 
 int amd_ga_galog_enable(struct amd_ga_iommu *iommu);
+int amd_ga_galog_resume(struct amd_ga_iommu *iommu);
 void amd_ga_galog_disable(struct amd_ga_iommu *iommu);
 unsigned int amd_ga_galog_drain(struct amd_ga_galog *gl);
 void amd_ga_galog_process(struct amd_ga_galog *gl);

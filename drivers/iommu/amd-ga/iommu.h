@@ -31,7 +31,9 @@ struct device;
  * @write: write a 64-bit register; the backend applies the register's
  *	semantics (write-1-to-clear status bits, command processing, ...)
  * @alloc_ga_irq: return a Linux IRQ number that fires when the IOMMU
- *	raises its GA log interrupt, or a negative errno
+ *	raises its GA log interrupt, or a negative errno; or 0 when the
+ *	IOMMU's owner shares one interrupt among all its logs and calls
+ *	amd_ga_galog_process() from that interrupt's thread
  * @free_ga_irq: undo @alloc_ga_irq
  * @release: free the backend's state; called last
  * @submit: optional; the IOMMU's command buffer belongs to someone else
@@ -131,7 +133,9 @@ struct amd_ga_stats {
  *	disabled (software model, test fakes), so disable may free it; real
  *	hardware keeps reading it, so it is left in place instead
  * @galog: the GA log engine while the GA log is enabled, else NULL; set
- *	and cleared only by amd_ga_galog_enable()/amd_ga_galog_disable()
+ *	and cleared only by amd_ga_galog_enable()/amd_ga_galog_disable(),
+ *	published with smp_store_release() for a lock-free reader (the
+ *	owner's interrupt thread, amd_ga_host_galog_process())
  */
 struct amd_ga_iommu {
 	struct list_head node;
