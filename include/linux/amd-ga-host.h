@@ -11,6 +11,12 @@
  * driver's command buffer carries that invalidation (struct
  * amd_ga_host_ops), so it stays the only producer on it.
  *
+ * The GA log is amd-ga's engine on the built-in IOMMU's registers:
+ * amd_ga_host_galog_enable() in place of the built-in allocation and
+ * enable (and again at resume), amd_ga_host_galog_process() from the
+ * built-in interrupt thread in place of its poller and restart. The
+ * event and PPR logs stay the built-in driver's.
+ *
  * Boot with amd_ga.host=0 to leave every path of the built-in driver as
  * it was: amd_ga_host_add() then returns NULL and the built-in driver
  * uses its own code (counted, see /sys/kernel/debug/amd-ga/host/stats).
@@ -70,6 +76,8 @@ int amd_ga_host_irte_update_run(struct amd_ga_iommu *ga, u16 devid,
 				unsigned int index, int dest, bool is_run);
 void amd_ga_host_irte_bind_irq(struct amd_ga_iommu *ga, u16 devid,
 			       unsigned int index, int irq);
+int amd_ga_host_galog_enable(struct amd_ga_iommu *ga);
+bool amd_ga_host_galog_process(struct amd_ga_iommu *ga);
 void amd_ga_host_note_builtin(enum amd_ga_host_builtin path);
 #else
 static inline struct amd_ga_iommu *
@@ -133,6 +141,16 @@ static inline void amd_ga_host_irte_bind_irq(struct amd_ga_iommu *ga,
 					     u16 devid, unsigned int index,
 					     int irq)
 {
+}
+
+static inline int amd_ga_host_galog_enable(struct amd_ga_iommu *ga)
+{
+	return -ENODEV;
+}
+
+static inline bool amd_ga_host_galog_process(struct amd_ga_iommu *ga)
+{
+	return false;
 }
 
 static inline void amd_ga_host_note_builtin(enum amd_ga_host_builtin path)

@@ -6,10 +6,15 @@
  * entry points its IRTE operations call.
  *
  * The built-in driver keeps owning the hardware: its Control register,
- * device table and command buffer. An instance made here reads registers
- * (for debugfs) but never writes them, has no command queue of its own
- * (the backend's submit hook carries invalidations to the built-in
- * driver's buffer) and is never enabled or disabled by amd-ga.
+ * device table, command buffer, event and PPR logs and its one IOMMU
+ * interrupt. An instance made here has no command queue of its own (the
+ * backend's submit hook carries invalidations to the built-in driver's
+ * buffer) and is never enabled or disabled by amd-ga. Of the registers it
+ * writes only the GA log's: its base, tail address, head and tail, the
+ * GALogEn and GAIntEn bits of Control and the GAInt and GALOverflow bits
+ * of Status (amd_ga_host_write()), so that the GA log engine runs on
+ * them; the built-in interrupt thread calls it
+ * (amd_ga_host_galog_process()).
  *
  * Built in only (CONFIG_AMD_GA_HOST): the built-in driver sets its
  * IOMMUs up long before any module could load.
@@ -31,6 +36,8 @@
 
 #include "cmdq.h"
 #include "debugfs.h"
+#include "export.h"
+#include "galog.h"
 #include "host.h"
 #include "iommu.h"
 #include "irt.h"
@@ -52,6 +59,8 @@ MODULE_PARM_DESC(host,
  * @ops: how to reach the built-in driver's command buffer
  * @priv: the built-in driver's IOMMU, passed back to @ops
  * @xt: the built-in driver runs the IOMMU with XTEn (32-bit APIC IDs)
+ * @regs: NULL, or (tests) an instance whose registers stand in for
+ *	@mmio: the software model's, with their semantics
  * @tables: DeviceID -> struct amd_ga_host_table; entries are added in
  *	process context (xa_lock) and never removed, since the built-in
  *	driver never frees an interrupt remapping table; readers use
@@ -63,6 +72,7 @@ struct amd_ga_host {
 	const struct amd_ga_host_ops *ops;
 	void *priv;
 	bool xt;
+	struct amd_ga_iommu *regs;
 	struct xarray tables;
 };
 
@@ -100,17 +110,72 @@ static struct amd_ga_host *amd_ga_to_host(struct amd_ga_iommu *iommu)
 
 static u64 amd_ga_host_read(struct amd_ga_iommu *iommu, u32 off)
 {
-	return readq(amd_ga_to_host(iommu)->mmio + off);
+	struct amd_ga_host *host = amd_ga_to_host(iommu);
+
+	if (host->regs)
+		return amd_ga_read(host->regs, off);
+	return readq(host->mmio + off);
 }
 
+static void amd_ga_host_store_reg(struct amd_ga_host *host, u32 off, u64 val)
+{
+	if (host->regs)
+		amd_ga_write(host->regs, off, val);
+	else
+		writeq(val, host->mmio + off);
+}
+
+/* The GA log's bits of Control and Status; the rest are the built-in's. */
+#define AMD_GA_HOST_CTRL_GA	(AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN)
+#define AMD_GA_HOST_STATUS_GA	(AMD_GA_STATUS_GALOG_INT | \
+				 AMD_GA_STATUS_GALOG_OVERFLOW)
+
 /*
- * The built-in driver owns every register; amd-ga writes none of them on
- * its IOMMUs. A write reaching here is a bug in amd-ga, not a request.
+ * The GA log engine's writes, and only those, reach the registers. The
+ * engine writes Control from its shadow, which knows only the GA bits:
+ * they are merged into the register's current value. That read-modify-
+ * write is not atomic against the built-in driver's own (it has no lock
+ * for Control either); the two never overlap, because the engine writes
+ * Control at enable and resume, in the built-in driver's own init and
+ * resume sequences, and at an overflow restart, in the built-in interrupt
+ * thread, where the built-in event log restart runs too. Status is
+ * write-1-to-clear: only the GA bits are passed on, so that an event or
+ * PPR log interrupt is never acknowledged behind the built-in driver's
+ * back. Any other register is the built-in driver's: a write reaching
+ * here is a bug in amd-ga, not a request.
  */
 static void amd_ga_host_write(struct amd_ga_iommu *iommu, u32 off, u64 val)
 {
-	WARN_ONCE(1, "%s: register %#x is the built-in driver's; not written\n",
-		  iommu->name, off);
+	struct amd_ga_host *host = amd_ga_to_host(iommu);
+
+	switch (off) {
+	case AMD_GA_MMIO_CONTROL:
+		val = (amd_ga_host_read(iommu, off) & ~AMD_GA_HOST_CTRL_GA) |
+		      (val & AMD_GA_HOST_CTRL_GA);
+		break;
+	case AMD_GA_MMIO_STATUS:
+		val &= AMD_GA_HOST_STATUS_GA;
+		break;
+	case AMD_GA_MMIO_GALOG_BASE:
+	case AMD_GA_MMIO_GALOG_TAIL_ADDR:
+	case AMD_GA_MMIO_GALOG_HEAD:
+	case AMD_GA_MMIO_GALOG_TAIL:
+		break;
+	default:
+		WARN_ONCE(1, "%s: register %#x is the built-in driver's; not written\n",
+			  iommu->name, off);
+		return;
+	}
+	amd_ga_host_store_reg(host, off, val);
+}
+
+/*
+ * The IOMMU has one interrupt for all its logs, the built-in driver's;
+ * its thread calls the GA log engine (amd_ga_host_galog_process()).
+ */
+static int amd_ga_host_alloc_ga_irq(struct amd_ga_iommu *iommu)
+{
+	return 0;
 }
 
 static int amd_ga_host_submit(struct amd_ga_iommu *iommu,
@@ -126,36 +191,20 @@ static const struct amd_ga_backend_ops amd_ga_host_backend = {
 	.name = "built-in",
 	.read = amd_ga_host_read,
 	.write = amd_ga_host_write,
+	.alloc_ga_irq = amd_ga_host_alloc_ga_irq,
 	.submit = amd_ga_host_submit,
 };
 
-/**
- * amd_ga_host_add() - take on one IOMMU of the built-in driver
- * @mmio: its MMIO registers, mapped by the built-in driver
- * @xt: it runs with XTEn, so destinations are 32-bit APIC IDs
- * @ops: the built-in driver's command buffer
- * @host: the built-in driver's IOMMU, passed back to @ops
- *
- * Called once the built-in driver chose its IRTE format; a second call
- * for the same @host (resume) returns the same instance and allocates
- * nothing, so it may come with interrupts off.
- *
- * Context: process context, may sleep; with interrupts off only for a
- * @host added before.
- * Return: the instance, or NULL: amd_ga.host=0, bad arguments or no
- * memory (then the built-in driver keeps its own paths for this IOMMU).
- * Every valid call counts the IOMMU as the built-in driver's, which
- * keeps amd-ga's own probe off it.
- */
-struct amd_ga_iommu *amd_ga_host_add(void __iomem *mmio, bool xt,
-				     const struct amd_ga_host_ops *ops,
-				     void *host)
+/* amd_ga_host_add() on @mmio, or on @regs' registers (tests). */
+static struct amd_ga_iommu *
+amd_ga_host_new(void __iomem *mmio, struct amd_ga_iommu *regs, bool xt,
+		const struct amd_ga_host_ops *ops, void *host)
 {
 	struct amd_ga_host *h, *found = NULL;
 	bool known = false;
 	unsigned int i;
 
-	if (!mmio || !ops || !ops->submit || !host)
+	if (!ops || !ops->submit || !host)
 		return NULL;
 	spin_lock(&amd_ga_host_lock);
 	for (i = 0; i < amd_ga_nr_builtin; i++)
@@ -175,6 +224,7 @@ struct amd_ga_iommu *amd_ga_host_add(void __iomem *mmio, bool xt,
 	if (!h)
 		return NULL;
 	h->mmio = mmio;
+	h->regs = regs;
 	h->ops = ops;
 	h->priv = host;
 	h->xt = xt;
@@ -199,6 +249,54 @@ struct amd_ga_iommu *amd_ga_host_add(void __iomem *mmio, bool xt,
 		h->iommu.name);
 	return &h->iommu;
 }
+
+/**
+ * amd_ga_host_add() - take on one IOMMU of the built-in driver
+ * @mmio: its MMIO registers, mapped by the built-in driver
+ * @xt: it runs with XTEn, so destinations are 32-bit APIC IDs
+ * @ops: the built-in driver's command buffer
+ * @host: the built-in driver's IOMMU, passed back to @ops
+ *
+ * Called once the built-in driver chose its IRTE format; a second call
+ * for the same @host (resume) returns the same instance and allocates
+ * nothing, so it may come with interrupts off.
+ *
+ * Context: process context, may sleep; with interrupts off only for a
+ * @host added before.
+ * Return: the instance, or NULL: amd_ga.host=0, bad arguments or no
+ * memory (then the built-in driver keeps its own paths for this IOMMU).
+ * Every valid call counts the IOMMU as the built-in driver's, which
+ * keeps amd-ga's own probe off it.
+ */
+struct amd_ga_iommu *amd_ga_host_add(void __iomem *mmio, bool xt,
+				     const struct amd_ga_host_ops *ops,
+				     void *host)
+{
+	if (!mmio)
+		return NULL;
+	return amd_ga_host_new(mmio, NULL, xt, ops, host);
+}
+
+/**
+ * amd_ga_host_add_regs() - amd_ga_host_add() over another instance's registers
+ * @regs: the instance whose registers the built-in IOMMU has (for tests:
+ *	the software model, whose registers behave as hardware's)
+ * @xt: as for amd_ga_host_add()
+ * @ops: as for amd_ga_host_add()
+ * @host: as for amd_ga_host_add()
+ *
+ * Context: process context, may sleep.
+ * Return: as amd_ga_host_add().
+ */
+struct amd_ga_iommu *amd_ga_host_add_regs(struct amd_ga_iommu *regs, bool xt,
+					  const struct amd_ga_host_ops *ops,
+					  void *host)
+{
+	if (!regs)
+		return NULL;
+	return amd_ga_host_new(NULL, regs, xt, ops, host);
+}
+EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_host_add_regs);
 
 /**
  * amd_ga_host_table_add() - learn a built-in interrupt remapping table
@@ -611,6 +709,71 @@ void amd_ga_host_irte_bind_irq(struct amd_ga_iommu *ga, u16 devid,
 }
 
 /**
+ * amd_ga_host_galog_enable() - run a built-in IOMMU's GA log with amd-ga
+ * @ga: the instance from amd_ga_host_add()
+ *
+ * Called where the built-in driver would allocate and enable its own GA
+ * log. The first call allocates amd-ga's and starts it
+ * (amd_ga_galog_enable(): a log left running by the previous kernel,
+ * kexec or kdump, is stopped first); from then on the built-in interrupt
+ * thread hands the GA log to amd_ga_host_galog_process(). Later calls
+ * come from resume, when the IOMMU lost its registers: the same log is
+ * programmed again, allocating nothing, and a drain with lossless
+ * recovery follows at once (amd_ga_galog_resume()).
+ *
+ * Context: process context for the first call; any after it, including
+ * a syscore resume callback with interrupts off.
+ * Return: 0, or a negative errno (-EINVAL without @ga; -EOPNOTSUPP
+ * without GA or vAPIC support; -ENOMEM; -ETIMEDOUT for a log that does
+ * not stop): the built-in driver then leaves posting off, as it does when
+ * its own enable fails.
+ */
+int amd_ga_host_galog_enable(struct amd_ga_iommu *ga)
+{
+	int ret;
+
+	if (!ga)
+		return -EINVAL;
+	if (ga->galog)
+		return amd_ga_galog_resume(ga);
+	ret = amd_ga_galog_enable(ga);
+	if (ret)
+		pr_err("%s: GA log not enabled (%d)\n", ga->name, ret);
+	else
+		pr_info("%s: the GA log runs on amd-ga's engine\n", ga->name);
+	return ret;
+}
+
+/**
+ * amd_ga_host_galog_process() - the GA log's share of the IOMMU interrupt
+ * @ga: the instance from amd_ga_host_add(), or NULL
+ *
+ * The built-in interrupt thread calls it on every run, before its own
+ * loop. If amd-ga runs this IOMMU's GA log, it clears GAInt and
+ * GALOverflow, drains, restarts the log after an overflow and recovers,
+ * until Status shows neither bit (amd_ga_galog_process()); the built-in
+ * loop must then leave those two bits alone, or it would acknowledge an
+ * entry that nobody drains.
+ *
+ * Context: process context (the built-in interrupt thread), may sleep.
+ * Return: true if amd-ga's engine runs the GA log, false if the
+ * built-in driver's own poller serves it.
+ */
+bool amd_ga_host_galog_process(struct amd_ga_iommu *ga)
+{
+	struct amd_ga_galog *gl;
+
+	if (!ga)
+		return false;
+	/* Pairs with amd_ga_galog_enable(): a log seen is set up. */
+	gl = smp_load_acquire(&ga->galog);
+	if (!gl)
+		return false;
+	amd_ga_galog_process(gl);
+	return true;
+}
+
+/**
  * amd_ga_host_note_builtin() - count a run of a built-in driver's path
  * @path: which one
  *
@@ -679,20 +842,30 @@ DEFINE_SHOW_ATTRIBUTE(amd_ga_host_irtes);
 
 static int amd_ga_host_stats_show(struct seq_file *s, void *unused)
 {
-	u64 writes = 0, invals = 0;
-	unsigned int i, n;
+	u64 writes = 0, invals = 0, entries = 0, wakes = 0, overflows = 0;
+	unsigned int i, n, logs = 0;
 
 	/* Pairs with amd_ga_host_add(): the slots below the count are set. */
 	n = smp_load_acquire(&amd_ga_nr_hosts);
 	for (i = 0; i < n; i++) {
-		writes += atomic64_read(&amd_ga_hosts[i]->iommu.stats.irte_writes);
-		invals += atomic64_read(&amd_ga_hosts[i]->iommu.stats.irte_invals);
+		struct amd_ga_iommu *ga = &amd_ga_hosts[i]->iommu;
+
+		writes += atomic64_read(&ga->stats.irte_writes);
+		invals += atomic64_read(&ga->stats.irte_invals);
+		entries += atomic64_read(&ga->stats.galog_entries);
+		wakes += atomic64_read(&ga->stats.galog_wakes);
+		overflows += atomic64_read(&ga->stats.galog_overflows);
+		logs += !!READ_ONCE(ga->galog);
 	}
 	seq_printf(s, "enabled %d\n", n > 0);
 	seq_printf(s, "iommus %u\n", n);
 	seq_printf(s, "builtin_iommus %u\n", READ_ONCE(amd_ga_nr_builtin));
 	seq_printf(s, "irte_writes %llu\n", writes);
 	seq_printf(s, "irte_invals %llu\n", invals);
+	seq_printf(s, "ga_logs %u\n", logs);
+	seq_printf(s, "galog_entries %llu\n", entries);
+	seq_printf(s, "galog_wakes %llu\n", wakes);
+	seq_printf(s, "galog_overflows %llu\n", overflows);
 	seq_printf(s, "builtin_irte_writes %lld\n",
 		   atomic64_read(&amd_ga_builtin_count[AMD_GA_HOST_BUILTIN_IRTE_WRITE]));
 	seq_printf(s, "builtin_ga_log_polls %lld\n",

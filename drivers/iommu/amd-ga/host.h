@@ -9,7 +9,13 @@
 #include <linux/init.h>
 #include <linux/types.h>
 
+struct amd_ga_host_ops;
+struct amd_ga_iommu;
+
 #ifdef CONFIG_AMD_GA_HOST
+struct amd_ga_iommu *amd_ga_host_add_regs(struct amd_ga_iommu *regs, bool xt,
+					  const struct amd_ga_host_ops *ops,
+					  void *host);
 bool amd_ga_host_present(void);
 void __init amd_ga_host_init(void);
 #else
