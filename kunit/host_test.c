@@ -274,9 +274,10 @@ static void host_write_32(struct kunit *test)
 }
 
 /*
- * amd_iommu_update_ga()'s store: IsRun and Destination change in place
- * with no command at all, GALogIntr keeps its value; a remapped entry is
- * left alone.
+ * amd_iommu_update_ga()'s store, with no command at all: a valid CPU sets
+ * IsRun and Destination and clears GALogIntr; no CPU clears IsRun, keeps
+ * Destination, and sets GALogIntr only for a blocking vCPU. A remapped
+ * entry is left alone.
  */
 static void host_update_run(struct kunit *test)
 {
@@ -288,20 +289,31 @@ static void host_update_run(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, amd_ga_host_irte_write(f->ga, f->devid, 5, &img, true), 0);
 	KUNIT_ASSERT_EQ(test, f->submits, 1U);
 
+	/* Running: GALogIntr is cleared even when asked for. */
 	KUNIT_ASSERT_EQ(test, amd_ga_host_irte_update_run(f->ga, f->devid, 5, 3, true), 0);
 	got = host_entry(f, 5);
 	amd_ga_irte_decode(&got, &fl);
 	KUNIT_EXPECT_TRUE(test, fl.guest.is_run);
 	KUNIT_EXPECT_EQ(test, fl.guest.dest, 3U);
-	KUNIT_EXPECT_TRUE(test, fl.guest.ga_log_intr);
+	KUNIT_EXPECT_FALSE(test, fl.guest.ga_log_intr);
 	KUNIT_EXPECT_EQ(test, fl.guest.ga_tag, 0x10004U);
 	KUNIT_EXPECT_EQ(test, f->submits, 1U);
 
-	/* A negative destination keeps the one stored. */
+	/* Blocking: not running, the destination kept, GA log entries on. */
+	KUNIT_ASSERT_EQ(test, amd_ga_host_irte_update_run(f->ga, f->devid, 5, -1, true), 0);
+	got = host_entry(f, 5);
+	amd_ga_irte_decode(&got, &fl);
+	KUNIT_EXPECT_FALSE(test, fl.guest.is_run);
+	KUNIT_EXPECT_EQ(test, fl.guest.dest, 3U);
+	KUNIT_EXPECT_TRUE(test, fl.guest.ga_log_intr);
+	KUNIT_EXPECT_EQ(test, f->submits, 1U);
+
+	/* Preempted: not running, and no GA log entry for it. */
 	KUNIT_ASSERT_EQ(test, amd_ga_host_irte_update_run(f->ga, f->devid, 5, -1, false), 0);
 	got = host_entry(f, 5);
 	amd_ga_irte_decode(&got, &fl);
 	KUNIT_EXPECT_FALSE(test, fl.guest.is_run);
+	KUNIT_EXPECT_FALSE(test, fl.guest.ga_log_intr);
 	KUNIT_EXPECT_EQ(test, fl.guest.dest, 3U);
 	KUNIT_EXPECT_EQ(test, f->submits, 1U);
 

@@ -73,7 +73,7 @@ int amd_ga_host_irte_write(struct amd_ga_iommu *ga, u16 devid,
 int amd_ga_host_irte_clear(struct amd_ga_iommu *ga, u16 devid,
 			   unsigned int index, bool ga128);
 int amd_ga_host_irte_update_run(struct amd_ga_iommu *ga, u16 devid,
-				unsigned int index, int dest, bool is_run);
+				unsigned int index, int cpu, bool ga_log_intr);
 void amd_ga_host_irte_bind_irq(struct amd_ga_iommu *ga, u16 devid,
 			       unsigned int index, int irq);
 int amd_ga_host_galog_enable(struct amd_ga_iommu *ga);
@@ -132,7 +132,7 @@ static inline int amd_ga_host_irte_clear(struct amd_ga_iommu *ga, u16 devid,
 
 static inline int amd_ga_host_irte_update_run(struct amd_ga_iommu *ga,
 					      u16 devid, unsigned int index,
-					      int dest, bool is_run)
+					      int cpu, bool ga_log_intr)
 {
 	return -ENODEV;
 }

@@ -653,34 +653,35 @@ int amd_ga_host_irte_clear(struct amd_ga_iommu *ga, u16 devid,
  * @ga: the instance
  * @devid: the DeviceID
  * @index: the entry
- * @dest: the APIC ID of the pCPU the vCPU runs on, or negative to keep it
- * @is_run: IsRun
+ * @cpu: the APIC ID of the pCPU the vCPU runs on, or negative if it does
+ *	not run
+ * @ga_log_intr: with a negative @cpu: log each interrupt in the GA log
+ *	(the vCPU is blocking and must be woken); ignored with a valid @cpu
  *
- * The store of amd_iommu_update_ga(): IsRun and Destination change in one
- * 128-bit store and no invalidation is issued, since the IOMMU does not
- * cache them; GALogIntr keeps its value. A remapped-mode entry is left
- * alone.
+ * The store of amd_iommu_update_ga(), with upstream's semantics: a valid
+ * @cpu sets IsRun and Destination and clears GALogIntr (a running vCPU
+ * sees its IRR without a wakeup); a negative one clears IsRun, keeps
+ * Destination and sets GALogIntr to @ga_log_intr, so that only a
+ * blocking vCPU, not a preempted one, costs a GA log entry. One 128-bit
+ * store, and no invalidation, since the IOMMU caches none of the three.
+ * A remapped-mode entry is left alone.
  *
  * Context: any, with interrupts off too; never waits for the IOMMU.
  * Return: 0, or as amd_ga_host_irte_write().
  */
 int amd_ga_host_irte_update_run(struct amd_ga_iommu *ga, u16 devid,
-				unsigned int index, int dest, bool is_run)
+				unsigned int index, int cpu, bool ga_log_intr)
 {
 	struct amd_ga_host_table *t;
 	struct amd_ga_irte_ref ref;
-	struct amd_ga_irte cur;
 	int ret;
 
 	t = amd_ga_host_ref(ga, devid, index, &ref);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
-	ret = amd_ga_irte_read(&ref, &cur);
-	if (ret)
-		return ret;
-	ret = amd_ga_irte_update_run(&ref, is_run,
-				     dest < 0 ? AMD_GA_IRTE_DEST_KEEP : dest,
-				     cur.lo & AMD_GA_IRTE_LO_GALOG_INTR);
+	ret = amd_ga_irte_update_run(&ref, cpu >= 0,
+				     cpu < 0 ? AMD_GA_IRTE_DEST_KEEP : cpu,
+				     cpu < 0 && ga_log_intr);
 	if (!ret)
 		set_bit(index, t->written);
 	return ret;
