@@ -6,16 +6,21 @@
  * codec entry points (remapped, guest, RemapEn, affinity), the writer on
  * a foreign table with the invalidations it decides (a changed cached
  * field: one INVALIDATE_INTERRUPT_TABLE and a wait; a run-state change or
- * an unchanged value: none), freeing, and bad input.
+ * an unchanged value: none), freeing, and bad input; and PCI MSI entries
+ * made postable (host_posted.c): one writer, kvm_amd's path through
+ * amd-ga's posted API, and no posting on 32-bit tables.
  *
  * The adapter keeps the built-in driver's IOMMUs and tables for the
  * kernel's lifetime, so every case uses its own fake and its own
  * DeviceIDs, and neither is ever freed.
  */
 #include <kunit/test.h>
+#include <linux/amd-ga.h>
 #include <linux/amd-ga-host.h>
 #include <linux/bitfield.h>
+#include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/io.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -400,6 +405,143 @@ static void host_write_xt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, amd_ga_irte_dest(&got), 0x01020304U);
 }
 
+/* A Linux IRQ number nobody else uses, for the posted IRTE of @f. */
+static int host_fake_irq(struct host_fake *f, unsigned int n)
+{
+	return 0x100000 + f->devid * 4 + n;
+}
+
+/*
+ * A postable entry has one writer, its posted IRTE: the adapter's plain
+ * writer is refused, host images become its host route, a guest-mode
+ * image is refused, and freeing hands the entry back to the plain writer.
+ */
+static void host_posted_one_writer(struct kunit *test)
+{
+	struct host_fake *f = host_fake_create(test, true, false);
+	struct amd_ga_irte_fields fl;
+	struct amd_ga_irte img, got;
+	struct amd_ga_posted *p;
+
+	p = amd_ga_host_irte_postable(f->ga, f->devid, 9, host_fake_irq(f, 0));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	KUNIT_EXPECT_PTR_EQ(test, amd_ga_irq_get_posted(host_fake_irq(f, 0)), p);
+	got = host_entry(f, 9);
+	amd_ga_irte_decode(&got, &fl);
+	KUNIT_EXPECT_EQ(test, fl.mode, AMD_GA_IRTE_DISABLED);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(amd_ga_host_irte_postable(f->ga, f->devid, 9,
+								 host_fake_irq(f, 1))));
+
+	amd_ga_host_irte_prepare(&img, true, 0, false, 0x45, 1);
+	KUNIT_EXPECT_EQ(test, amd_ga_host_irte_write(f->ga, f->devid, 9, &img, true),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, amd_ga_host_irte_store(f->ga, f->devid, 9, &img, true), 0);
+	got = host_entry(f, 9);
+	amd_ga_irte_decode(&got, &fl);
+	KUNIT_EXPECT_EQ(test, fl.mode, AMD_GA_IRTE_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fl.remap.vector, 0x45U);
+	KUNIT_EXPECT_EQ(test, fl.remap.dest, 1U);
+	KUNIT_EXPECT_GE(test, f->inv_irt, 1U);
+	KUNIT_EXPECT_EQ(test, f->inv_devid, f->devid);
+
+	amd_ga_host_irte_prepare_guest(&img, true, 0x7000, 0x61, 0x10004);
+	KUNIT_EXPECT_EQ(test, amd_ga_host_irte_store(f->ga, f->devid, 9, &img, true),
+			-EINVAL);
+
+	KUNIT_EXPECT_EQ(test, amd_ga_host_irte_free(f->ga, f->devid, 9, true), 0);
+	KUNIT_EXPECT_NULL(test, amd_ga_irq_get_posted(host_fake_irq(f, 0)));
+	got = host_entry(f, 9);
+	KUNIT_EXPECT_EQ(test, got.lo, 0ULL);
+	KUNIT_EXPECT_EQ(test, got.hi, 0ULL);
+	amd_ga_host_irte_prepare(&img, true, 0, false, 0x46, 1);
+	KUNIT_EXPECT_EQ(test, amd_ga_host_irte_write(f->ga, f->devid, 9, &img, true), 0);
+}
+
+/*
+ * kvm_amd's path on a built-in IRTE: irq_set_vcpu_affinity() posts it
+ * (a route change: invalidated), a vCPU load sets IsRun and Destination
+ * without a command, a host affinity change while posting is kept for
+ * later, and deactivation restores that host route.
+ */
+static void host_posted_vcpu(struct kunit *test)
+{
+	struct host_fake *f = host_fake_create(test, true, false);
+	unsigned long page = get_zeroed_page(GFP_KERNEL);
+	struct amd_ga_pi_data pi = {
+		.ga_tag = 0x10004,
+		.vector = 0x61,
+		.cpu = -1,
+		.ga_log_intr = true,
+		.is_guest_mode = true,
+	};
+	struct amd_ga_irte_fields fl;
+	struct amd_ga_irte img, got;
+	struct amd_ga_posted *p;
+	unsigned int submits;
+
+	KUNIT_ASSERT_NE(test, page, 0UL);
+	pi.vapic_addr = virt_to_phys((void *)page);
+	p = amd_ga_host_irte_postable(f->ga, f->devid, 10, host_fake_irq(f, 0));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	amd_ga_host_irte_prepare(&img, true, 0, false, 0x45, 1);
+	KUNIT_ASSERT_EQ(test, amd_ga_host_irte_store(f->ga, f->devid, 10, &img, true), 0);
+
+	submits = f->submits;
+	KUNIT_ASSERT_EQ(test, amd_ga_irq_set_vcpu_affinity(host_fake_irq(f, 0), &pi), 0);
+	KUNIT_EXPECT_PTR_EQ(test, pi.ir_data, p);
+	got = host_entry(f, 10);
+	amd_ga_irte_decode(&got, &fl);
+	KUNIT_EXPECT_EQ(test, fl.mode, AMD_GA_IRTE_GUEST);
+	KUNIT_EXPECT_EQ(test, fl.guest.ga_tag, 0x10004U);
+	KUNIT_EXPECT_EQ(test, fl.guest.vector, 0x61U);
+	KUNIT_EXPECT_FALSE(test, fl.guest.is_run);
+	KUNIT_EXPECT_TRUE(test, fl.guest.ga_log_intr);
+	KUNIT_EXPECT_GT(test, f->submits, submits);
+
+	submits = f->submits;
+	KUNIT_EXPECT_EQ(test, amd_ga_update_ga(p, 3, false), 0);
+	got = host_entry(f, 10);
+	amd_ga_irte_decode(&got, &fl);
+	KUNIT_EXPECT_TRUE(test, fl.guest.is_run);
+	KUNIT_EXPECT_EQ(test, fl.guest.dest, 3U);
+	KUNIT_EXPECT_EQ(test, f->submits, submits);
+
+	amd_ga_host_irte_prepare(&img, true, 0, false, 0x47, 2);
+	KUNIT_EXPECT_EQ(test, amd_ga_host_irte_store(f->ga, f->devid, 10, &img, true), 0);
+	got = host_entry(f, 10);
+	amd_ga_irte_decode(&got, &fl);
+	KUNIT_EXPECT_EQ(test, fl.mode, AMD_GA_IRTE_GUEST);
+
+	KUNIT_EXPECT_EQ(test, amd_ga_deactivate_guest_mode(p), 0);
+	got = host_entry(f, 10);
+	amd_ga_irte_decode(&got, &fl);
+	KUNIT_EXPECT_EQ(test, fl.mode, AMD_GA_IRTE_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fl.remap.vector, 0x47U);
+	KUNIT_EXPECT_EQ(test, fl.remap.dest, 2U);
+
+	/* kvm_amd gives the IRQ back, then the built-in driver frees it. */
+	KUNIT_EXPECT_EQ(test, amd_ga_irq_set_vcpu_affinity(host_fake_irq(f, 0), NULL), 0);
+	KUNIT_EXPECT_EQ(test, amd_ga_host_irte_free(f->ga, f->devid, 10, true), 0);
+	free_page(page);
+}
+
+/* A 32-bit table cannot post: its entries stay on the plain writer. */
+static void host_posted_needs_128(struct kunit *test)
+{
+	struct host_fake *f = host_fake_create(test, false, false);
+	u32 img32, got;
+
+	KUNIT_EXPECT_TRUE(test, IS_ERR(amd_ga_host_irte_postable(f->ga, f->devid, 4,
+								 host_fake_irq(f, 0))));
+	KUNIT_EXPECT_NULL(test, amd_ga_irq_get_posted(host_fake_irq(f, 0)));
+	amd_ga_host_irte_prepare(&img32, false, 0, false, 0x33, 2);
+	KUNIT_EXPECT_EQ(test, amd_ga_host_irte_store(f->ga, f->devid, 4, &img32, false), 0);
+	got = ((u32 *)f->entries)[4];
+	KUNIT_EXPECT_EQ(test, got, img32);
+	KUNIT_EXPECT_EQ(test, amd_ga_host_irte_free(f->ga, f->devid, 4, false), 0);
+	KUNIT_EXPECT_EQ(test, ((u32 *)f->entries)[4], 0U);
+}
+
 static struct kunit_case host_test_cases[] = {
 	KUNIT_CASE(host_prepare_remap),
 	KUNIT_CASE(host_prepare_unencodable),
@@ -413,6 +555,9 @@ static struct kunit_case host_test_cases[] = {
 	KUNIT_CASE(host_submit_error),
 	KUNIT_CASE(host_bad_input),
 	KUNIT_CASE(host_write_xt),
+	KUNIT_CASE(host_posted_one_writer),
+	KUNIT_CASE(host_posted_vcpu),
+	KUNIT_CASE(host_posted_needs_128),
 	{}
 };
 

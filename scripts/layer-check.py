@@ -48,6 +48,7 @@ LAYERS = {
     # consumers
     'vcpu': (40, 'consumers'), 'posted': (41, 'consumers'),
     'posted_vcpu': (42, 'consumers'), 'dispatch': (43, 'consumers'),
+    'host_posted': (44, 'consumers'),
     # module entry
     'main': (50, 'module'),
 }

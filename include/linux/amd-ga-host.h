@@ -17,6 +17,11 @@
  * built-in interrupt thread in place of its poller and restart. The
  * event and PPR logs stay the built-in driver's.
  *
+ * A PCI MSI IRTE in a 128-bit table becomes an amd-ga posted IRTE when
+ * the IOMMU has vAPIC support (amd_ga_host_irte_postable()): from then
+ * on amd_ga_host_irte_store() and amd_ga_host_irte_free() write it, and
+ * the guest-mode entry points call <linux/amd-ga.h> on it.
+ *
  * Boot with amd_ga.host=0 to leave every path of the built-in driver as
  * it was: amd_ga_host_add() then returns NULL and the built-in driver
  * uses its own code (counted, see /sys/kernel/debug/amd-ga/host/stats).
@@ -24,11 +29,13 @@
 #ifndef _LINUX_AMD_GA_HOST_H
 #define _LINUX_AMD_GA_HOST_H
 
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
 struct amd_ga_iommu;
+struct amd_ga_posted;
 
 /**
  * struct amd_ga_host_ops - what amd-ga asks of the built-in driver
@@ -78,6 +85,13 @@ void amd_ga_host_irte_bind_irq(struct amd_ga_iommu *ga, u16 devid,
 			       unsigned int index, int irq);
 int amd_ga_host_galog_enable(struct amd_ga_iommu *ga);
 bool amd_ga_host_galog_process(struct amd_ga_iommu *ga);
+struct amd_ga_posted *amd_ga_host_irte_postable(struct amd_ga_iommu *ga,
+						u16 devid, unsigned int index,
+						int irq);
+int amd_ga_host_irte_store(struct amd_ga_iommu *ga, u16 devid,
+			   unsigned int index, const void *entry, bool ga128);
+int amd_ga_host_irte_free(struct amd_ga_iommu *ga, u16 devid,
+			  unsigned int index, bool ga128);
 void amd_ga_host_note_builtin(enum amd_ga_host_builtin path);
 #else
 static inline struct amd_ga_iommu *
@@ -151,6 +165,26 @@ static inline int amd_ga_host_galog_enable(struct amd_ga_iommu *ga)
 static inline bool amd_ga_host_galog_process(struct amd_ga_iommu *ga)
 {
 	return false;
+}
+
+static inline struct amd_ga_posted *
+amd_ga_host_irte_postable(struct amd_ga_iommu *ga, u16 devid,
+			  unsigned int index, int irq)
+{
+	return ERR_PTR(-ENODEV);
+}
+
+static inline int amd_ga_host_irte_store(struct amd_ga_iommu *ga, u16 devid,
+					 unsigned int index, const void *entry,
+					 bool ga128)
+{
+	return -ENODEV;
+}
+
+static inline int amd_ga_host_irte_free(struct amd_ga_iommu *ga, u16 devid,
+					unsigned int index, bool ga128)
+{
+	return -ENODEV;
 }
 
 static inline void amd_ga_host_note_builtin(enum amd_ga_host_builtin path)

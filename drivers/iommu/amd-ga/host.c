@@ -83,11 +83,16 @@ struct amd_ga_host {
  * @written: indices whose current value amd-ga stored; atomic bitops
  * @irq: the Linux IRQ bound to each index, -1 for none; written with
  *	WRITE_ONCE() from the IRQ domain's activate, read by debugfs
+ * @cookie: what a higher layer keeps per index (host_posted.c: the posted
+ *	IRTE that claimed it), opaque here; set and cleared with
+ *	WRITE_ONCE() from the IRQ domain's alloc and free, which the IRQ
+ *	core serialises against every other call for the same IRQ
  */
 struct amd_ga_host_table {
 	struct amd_ga_irt irt;
 	unsigned long written[BITS_TO_LONGS(AMD_GA_IRT_ENTRIES)];
 	int irq[AMD_GA_IRT_ENTRIES];
+	void *cookie[AMD_GA_IRT_ENTRIES];
 };
 
 /*
@@ -685,6 +690,70 @@ int amd_ga_host_irte_update_run(struct amd_ga_iommu *ga, u16 devid,
 	if (!ret)
 		set_bit(index, t->written);
 	return ret;
+}
+
+/**
+ * amd_ga_host_irte_get_ref() - a reference to a built-in table's entry
+ * @ga: the instance
+ * @devid: the DeviceID
+ * @index: the entry
+ * @ref: filled in
+ *
+ * For the layer above (host_posted.c), which claims entries in the IRT
+ * store through it.
+ *
+ * Context: any.
+ * Return: 0, -EINVAL for bad arguments, -ENOENT for an unknown table.
+ */
+int amd_ga_host_irte_get_ref(struct amd_ga_iommu *ga, u16 devid,
+			     unsigned int index, struct amd_ga_irte_ref *ref)
+{
+	return PTR_ERR_OR_ZERO(amd_ga_host_ref(ga, devid, index, ref));
+}
+
+/**
+ * amd_ga_host_irte_cookie() - what the layer above keeps for an entry
+ * @ga: the instance
+ * @devid: the DeviceID
+ * @index: the entry
+ *
+ * Context: any.
+ * Return: the cookie, or NULL (none, or no such entry).
+ */
+void *amd_ga_host_irte_cookie(struct amd_ga_iommu *ga, u16 devid,
+			      unsigned int index)
+{
+	struct amd_ga_irte_ref ref;
+	struct amd_ga_host_table *t = amd_ga_host_ref(ga, devid, index, &ref);
+
+	return IS_ERR(t) ? NULL : READ_ONCE(t->cookie[index]);
+}
+
+/**
+ * amd_ga_host_irte_set_cookie() - keep a cookie for an entry
+ * @ga: the instance
+ * @devid: the DeviceID
+ * @index: the entry
+ * @cookie: the cookie, or NULL to drop it
+ *
+ * An entry with a cookie is amd-ga's to store (host_posted.c claimed it),
+ * so debugfs lists it as written.
+ *
+ * Context: any; the caller serialises the calls for one entry.
+ * Return: 0, or as amd_ga_host_irte_get_ref().
+ */
+int amd_ga_host_irte_set_cookie(struct amd_ga_iommu *ga, u16 devid,
+				unsigned int index, void *cookie)
+{
+	struct amd_ga_irte_ref ref;
+	struct amd_ga_host_table *t = amd_ga_host_ref(ga, devid, index, &ref);
+
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	WRITE_ONCE(t->cookie[index], cookie);
+	if (cookie)
+		set_bit(index, t->written);
+	return 0;
 }
 
 /**
