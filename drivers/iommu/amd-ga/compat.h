@@ -33,7 +33,8 @@
 	(LINUX_VERSION_MAJOR * 256 + LINUX_VERSION_PATCHLEVEL >=	\
 	 (maj) * 256 + (min))
 #else
-#define AMD_GA_KERNEL_AT_LEAST(maj, min) 0
+/* False for every release (a negative one does not exist). */
+#define AMD_GA_KERNEL_AT_LEAST(maj, min) ((maj) < 0 && (min) < 0)
 #endif
 
 #ifdef system_has_cmpxchg128

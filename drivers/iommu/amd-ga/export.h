@@ -15,6 +15,7 @@
 #ifndef AMD_GA_EXPORT_H
 #define AMD_GA_EXPORT_H
 
+#include <linux/build_bug.h>
 #include <linux/export.h>
 #include <linux/kconfig.h>
 #include <linux/module.h>
@@ -42,7 +43,8 @@
 #define EXPORT_SYMBOL_FOR_AMD_GA_TEST(sym) \
 	EXPORT_SYMBOL_NS_GPL(sym, AMD_GA_TEST_NS)
 #else
-#define EXPORT_SYMBOL_FOR_AMD_GA_TEST(sym)
+/* Nothing exported; the check only names @sym, which must exist. */
+#define EXPORT_SYMBOL_FOR_AMD_GA_TEST(sym) static_assert(__same_type(sym, int) || 1)
 #endif
 
 #endif /* AMD_GA_EXPORT_H */
