@@ -79,12 +79,12 @@ result backport-apply "$why"
 # an unsupported tree is refused, naming the supported one
 fake=$work/fake
 mkdir -p "$fake/drivers/iommu/amd"
-printf 'VERSION = 6\nPATCHLEVEL = 12\n' > "$fake/Makefile"
+printf 'VERSION = 5\nPATCHLEVEL = 10\n' > "$fake/Makefile"
 touch "$fake/drivers/iommu/amd/iommu.c"
 msg=$("$AMD_GA_ROOT/scripts/backport-series.sh" "$fake" "$work/none" 2>&1) && rc=0 || rc=$?
 why=
-[ "$rc" -ne 0 ] || why="a 6.12 tree was not refused"
-grep -q 'is Linux 6.12; the backport series exists for .*6\.1' <<<"$msg" ||
+[ "$rc" -ne 0 ] || why="a 5.10 tree was not refused"
+grep -q 'is Linux 5.10; the backport series exists for .*6\.1 .*6\.12' <<<"$msg" ||
 	why+=" message: $msg"
 result backport-unsupported-tree "$why"
 

@@ -12,8 +12,10 @@
 # and the context they need. scripts/backport/<kernel>/series.in gives the
 # order and scripts/backport/msg/ the changelogs.
 #
-# Supported trees: Debian's linux-source-6.1 (what "make deps" installs).
-# Any other tree is refused with a message naming what is supported.
+# Supported trees: Debian's linux-source-6.1 (what "make deps" installs)
+# and linux-source-6.12 (trixie's; so far the IRTE glue only), one
+# directory scripts/backport/<version>/ each. Any other tree is refused
+# with a message naming what is supported.
 #
 # usage: scripts/backport-series.sh KSRC OUT
 set -euo pipefail
@@ -29,7 +31,8 @@ BP=$AMD_GA_ROOT/scripts/backport
 	die "$ksrc already carries amd-ga (an overlay or an applied series): give the tree as Debian ships it"
 kver=$(awk '/^VERSION =/ { v = $3 } /^PATCHLEVEL =/ { p = $3 }
 	    END { print v "." p }' "$ksrc/Makefile")
-supported=$(find "$BP" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' -printf '%f ')
+supported=$(find "$BP" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' -printf '%f\n' |
+	    sort -V | tr '\n' ' ')
 [ -f "$BP/$kver/series.in" ] ||
 	die "$ksrc is Linux $kver; the backport series exists for Debian's linux-source of: ${supported:-none}"
 

@@ -55,7 +55,12 @@ def engine(root, tree):
     write(path, insert_after(read(path), 'source "drivers/iommu/amd/Kconfig"\n',
                              'source "drivers/iommu/amd-ga/Kconfig"\n', path))
     path = f'{tree}/drivers/iommu/Makefile'
-    write(path, insert_after(read(path), 'obj-y += amd/ intel/ arm/\n',
+    text = read(path)
+    # 6.1: "obj-y += amd/ intel/ arm/", 6.12 adds iommufd/: the whole line.
+    m = re.search(r'(?m)^obj-y \+= amd/.*\n', text)
+    if not m:
+        sys.exit(f'edit.py: {path}: line "obj-y += amd/ ..." not found')
+    write(path, insert_after(text, m.group(0),
                              'obj-$(CONFIG_AMD_GA) += amd-ga/\n', path))
     path = f'{tree}/MAINTAINERS'
     text = read(path)
