@@ -34,7 +34,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$AMD_GA_ROOT/scripts/initramfs/host-lib.sh"
 
-BP=${BACKPORT_DIR:-$AMD_GA_CACHE/backport-6.1}
+BP=${BACKPORT_DIR:-$AMD_GA_CACHE/backport-${BACKPORT_KVER:-6.1}}
 KERNEL=$BP/build/arch/x86/boot/bzImage
 timeout_s=${BACKPORT_BOOT_TIMEOUT:-180}
 failed=0

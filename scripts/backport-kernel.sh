@@ -28,7 +28,9 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-BP=${BACKPORT_DIR:-$AMD_GA_CACHE/backport-6.1}
+# BACKPORT_KVER=6.12: trixie's linux-source-6.12 and its series instead.
+KVER=${BACKPORT_KVER:-6.1}
+BP=${BACKPORT_DIR:-$AMD_GA_CACHE/backport-$KVER}
 SRC=$BP/src
 BUILD=$BP/build
 STAGE=$BP/staging
@@ -51,11 +53,18 @@ command -v ccache >/dev/null || {
 	result backport-prepare "ccache not found: run 'make deps'"
 	exit 1
 }
-(ensure_ksrc_61_pristine) || { result backport-prepare "no linux-source-6.1 tree"; exit 1; }
-PRISTINE=$KSRC_61_PRISTINE
+if [ "$KVER" = 6.1 ]; then
+	(ensure_ksrc_61_pristine) || { result backport-prepare "no linux-source-6.1 tree"; exit 1; }
+	PRISTINE=$KSRC_61_PRISTINE
+else
+	PRISTINE=$("$AMD_GA_ROOT/scripts/fetch-kernels.sh" --pristine-src "$KVER") || {
+		result backport-prepare "no linux-source-$KVER tree"
+		exit 1
+	}
+fi
 v=$(sed -n 's/^VERSION = //p; s/^PATCHLEVEL = //p' "$PRISTINE/Makefile" | paste -sd.)
-[ "$v" = 6.1 ] || {
-	result backport-prepare "$PRISTINE is Linux $v; only Debian's linux-source-6.1 is supported"
+[ "$v" = "$KVER" ] || {
+	result backport-prepare "$PRISTINE is Linux $v, not $KVER"
 	exit 1
 }
 

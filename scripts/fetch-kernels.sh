@@ -26,6 +26,9 @@
 #        scripts/fetch-kernels.sh --sparse        build a newer sparse, print it
 #        scripts/fetch-kernels.sh --kunit-src TARGET
 #                 a private copy of TARGET's source for KUnit; print it
+#        scripts/fetch-kernels.sh --pristine-src TARGET
+#                 an untouched copy of TARGET's source for the backport
+#                 series (BACKPORT_KVER of scripts/backport-kernel.sh)
 #        scripts/fetch-kernels.sh --debian-headers SERIES [FLAVOUR]
 #                 extract bookworm's linux-headers-SERIES-FLAVOUR (e.g. 6.12,
 #                 default flavour amd64) without installing it; print KDIR
@@ -210,24 +213,26 @@ prepare() {
 	log "prepared $target in $out ($(cat "$out/include/config/kernel.release"))"
 }
 
-# A second, private copy of TARGET's source (6.12's for 6.12-rt) for KUnit: the overlay edits
-# the tree it runs in, and the matrix must build against an unmodified
-# one (the overlay's include/linux/amd-ga.h would shadow the project's).
+# Another copy of TARGET's source (6.12's for 6.12-rt), under
+# $KCACHE/WHERE: "kunit-src" for KUnit (the overlay edits the tree it
+# runs in, and the matrix must build against an unmodified one: the
+# overlay's include/linux/amd-ga.h would shadow the project's), or
+# "pristine-src" for the backport series, which must never be written.
 # Print the tree.
-kunit_src() {
-	local target=${1%-rt} series ver deb dir tmp
+extract_src() {
+	local target=${1%-rt} where=$2 series ver deb dir tmp
 	prepare "$target"
 	series=$target
 	ver=$(sed -n 's/^version=//p' "$KCACHE/build/$target/.amd-ga-prepared")
-	dir=$KCACHE/kunit-src/linux-source-$series
+	dir=$KCACHE/$where/linux-source-$series
 	if [ -f "$dir/.amd-ga-extracted" ] &&
 	   grep -qx "version=$ver" "$dir/.amd-ga-extracted"; then
 		echo "$dir"
 		return
 	fi
 	deb=$(fetch_deb "linux-source-$series" "$ver")
-	log "extracting linux-source-$series $ver for KUnit"
-	tmp=$KCACHE/kunit-src/.tmp-$series
+	log "extracting linux-source-$series $ver into $where"
+	tmp=$KCACHE/$where/.tmp-$series
 	rm -rf "$tmp" "$dir"
 	mkdir -p "$tmp"
 	dpkg-deb --fsys-tarfile "$deb" |
@@ -349,11 +354,13 @@ case ${1:-} in
 	kdir_of "${2:?--kdir TARGET}"
 	exit 0
 	;;
---kunit-src)
-	t=${2:?--kunit-src TARGET}
-	[ "$t" = 6.1 ] && die "KUnit on 6.1 is scripts/kunit.sh without KSRC"
+--kunit-src | --pristine-src)
+	t=${2:?$1 TARGET}
+	# 6.1 is bookworm's installed linux-source: kunit.sh and lib.sh's
+	# ensure_ksrc_61_pristine extract it themselves.
+	[ "$t" = 6.1 ] && die "$1 6.1: the installed linux-source-6.1 serves"
 	target_spec "$t" > /dev/null || die "unknown target $t"
-	kunit_src "$t"
+	extract_src "$t" "${1#--}"
 	exit 0
 	;;
 --debian-headers)
