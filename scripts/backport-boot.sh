@@ -28,6 +28,8 @@
 #
 # env: BACKPORT_NO_SERIES=1  the plain tree plus the overlay (see
 #                            scripts/backport-kernel.sh)
+#      BACKPORT_KVER=6.12    Debian's 6.12 and its series instead of 6.1
+#                            (scripts/backport-kernel.sh)
 #      BACKPORT_SKIP_BUILD=1 boot the kernel built last time
 #      BACKPORT_BOOT_TIMEOUT per boot, default 180 s (a boot takes about 10)
 set -uo pipefail

@@ -20,7 +20,10 @@
 #                            of the series (also when there is no
 #                            scripts/backport-series.sh yet): amd-ga built
 #                            in, the built-in driver not glued to it
-#      BACKPORT_DIR          default $AMD_GA_CACHE/backport-6.1
+#      BACKPORT_KVER         6.1 (default) or 6.12: which Debian
+#                            linux-source and series (6.12's source is
+#                            fetched from trixie, scripts/fetch-kernels.sh)
+#      BACKPORT_DIR          default $AMD_GA_CACHE/backport-$BACKPORT_KVER
 #      BACKPORT_JOBS         make -j (default: nproc)
 # out: $BACKPORT_DIR/build/arch/x86/boot/bzImage, the modules under
 #      $BACKPORT_DIR/modroot/lib/modules/<release>/, and
