@@ -467,9 +467,12 @@ void amd_ga_host_irte_prepare_guest(void *entry, bool remap_en,
 				       ga_root_pa, vector, ret);
 }
 
-/* Decode an IRTE image (128-bit or 32-bit) the built-in driver keeps. */
-static void amd_ga_host_decode(const void *entry, bool ga128,
-			       struct amd_ga_irte_fields *f)
+/*
+ * Decode an IRTE image (128-bit or 32-bit) the built-in driver keeps; also
+ * for host_posted.c, which reads a host route out of one.
+ */
+void amd_ga_host_decode(const void *entry, bool ga128,
+			struct amd_ga_irte_fields *f)
 {
 	struct amd_ga_irte irte;
 	u32 val;
@@ -506,7 +509,8 @@ static void amd_ga_host_encode(void *entry, bool ga128, bool guest,
 				       ret);
 }
 
-static bool amd_ga_host_is_guest(const void *entry, bool ga128)
+/* GuestMode in an image; the 32-bit format has no guest mode. */
+bool amd_ga_host_is_guest(const void *entry, bool ga128)
 {
 	struct amd_ga_irte irte;
 

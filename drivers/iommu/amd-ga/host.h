@@ -12,6 +12,7 @@
 
 struct amd_ga_host_ops;
 struct amd_ga_iommu;
+struct amd_ga_irte_fields;
 struct amd_ga_irte_ref;
 
 #ifdef CONFIG_AMD_GA_HOST
@@ -24,6 +25,9 @@ void *amd_ga_host_irte_cookie(struct amd_ga_iommu *ga, u16 devid,
 			      unsigned int index);
 int amd_ga_host_irte_set_cookie(struct amd_ga_iommu *ga, u16 devid,
 				unsigned int index, void *cookie);
+void amd_ga_host_decode(const void *entry, bool ga128,
+			struct amd_ga_irte_fields *f);
+bool amd_ga_host_is_guest(const void *entry, bool ga128);
 bool amd_ga_host_present(void);
 void __init amd_ga_host_init(void);
 #else

@@ -23,7 +23,6 @@
 
 #include <linux/amd-ga-host.h>
 #include <linux/err.h>
-#include <linux/string.h>
 
 #include "host.h"
 #include "irt.h"
@@ -80,12 +79,10 @@ struct amd_ga_posted *amd_ga_host_irte_postable(struct amd_ga_iommu *ga,
 static int amd_ga_host_route_of(const void *entry, struct amd_ga_remap_cfg *cfg)
 {
 	struct amd_ga_irte_fields fl;
-	struct amd_ga_irte irte;
 
-	memcpy(&irte, entry, sizeof(irte));
-	if (irte.lo & AMD_GA_IRTE_LO_GUEST_MODE)
+	if (amd_ga_host_is_guest(entry, true))
 		return -EINVAL;
-	amd_ga_irte_decode(&irte, &fl);
+	amd_ga_host_decode(entry, true, &fl);
 	*cfg = fl.remap;
 	cfg->remap_en = fl.mode == AMD_GA_IRTE_REMAPPED;
 	return 0;
