@@ -35,6 +35,14 @@ def insert_after(text, anchor, new, path):
     return text[:i] + new + text[i:]
 
 
+def insert_after_match(text, pattern, what, new, path):
+    """Insert after the first match of a multi-line regex, or fail naming what."""
+    m = re.search(pattern, text, re.M)
+    if not m:
+        sys.exit(f'edit.py: {path}: {what} not found')
+    return text[:m.end()] + new + text[m.end():]
+
+
 def maintainers_entry(root):
     """The project's entry, kept to the paths the engine patch adds."""
     text = read(f'{root}/MAINTAINERS')
@@ -55,19 +63,14 @@ def engine(root, tree):
     write(path, insert_after(read(path), 'source "drivers/iommu/amd/Kconfig"\n',
                              'source "drivers/iommu/amd-ga/Kconfig"\n', path))
     path = f'{tree}/drivers/iommu/Makefile'
-    text = read(path)
     # 6.1: "obj-y += amd/ intel/ arm/", 6.12 adds iommufd/: the whole line.
-    m = re.search(r'(?m)^obj-y \+= amd/.*\n', text)
-    if not m:
-        sys.exit(f'edit.py: {path}: line "obj-y += amd/ ..." not found')
-    write(path, insert_after(text, m.group(0),
-                             'obj-$(CONFIG_AMD_GA) += amd-ga/\n', path))
+    write(path, insert_after_match(read(path), r'^obj-y \+= amd/.*\n',
+                                   'line "obj-y += amd/ ..."',
+                                   'obj-$(CONFIG_AMD_GA) += amd-ga/\n', path))
     path = f'{tree}/MAINTAINERS'
-    text = read(path)
-    m = re.search(r'(?m)^AMD IOMMU \(AMD-VI\)\n(.+\n)*\n', text)
-    if not m:
-        sys.exit(f'edit.py: {path}: entry "AMD IOMMU (AMD-VI)" not found')
-    write(path, text[:m.end()] + maintainers_entry(root) + text[m.end():])
+    write(path, insert_after_match(read(path), r'^AMD IOMMU \(AMD-VI\)\n(.+\n)*\n',
+                                   'entry "AMD IOMMU (AMD-VI)"',
+                                   maintainers_entry(root), path))
 
 
 def samples(root, tree):
