@@ -94,6 +94,7 @@ int amd_ga_update_ga(struct amd_ga_posted *p, int cpu, bool ga_log_intr);
  * put, blocking and unblocking may come in any order; blocking lasts
  * until unblocking, whatever load or put comes between (posted_vcpu.c).
  */
+void amd_ga_vcpu_set_backing(struct amd_ga_vcpu *vcpu, void *page);
 int amd_ga_vcpu_attach_irte(struct amd_ga_vcpu *vcpu, struct amd_ga_posted *p,
 			    u32 vector);
 int amd_ga_vcpu_detach_irte(struct amd_ga_vcpu *vcpu,

@@ -16,6 +16,10 @@
  * @vcpu: the vCPU
  * @page: kernel address of the backing page, or NULL
  *
+ * The page amd_ga_vcpu_attach_irte() posts to and GA log recovery reads
+ * the IRR of. Set it before attaching IRTEs: those attached already keep
+ * posting to the page they were attached with, until attached again.
+ *
  * Context: any; takes @vcpu->lock.
  */
 void amd_ga_vcpu_set_backing(struct amd_ga_vcpu *vcpu, void *page)
@@ -26,7 +30,7 @@ void amd_ga_vcpu_set_backing(struct amd_ga_vcpu *vcpu, void *page)
 	vcpu->backing = page;
 	raw_spin_unlock_irqrestore(&vcpu->lock, flags);
 }
-EXPORT_SYMBOL_FOR_AMD_GA_TEST(amd_ga_vcpu_set_backing);
+EXPORT_SYMBOL_NS_GPL(amd_ga_vcpu_set_backing, AMD_GA_NS);
 
 /**
  * amd_ga_vcpu_set_blocked() - record that the vCPU blocks or runs again

@@ -7,6 +7,7 @@
 #ifndef AMD_GA_VCPU_H
 #define AMD_GA_VCPU_H
 
+#include <linux/amd-ga.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -121,7 +122,6 @@ struct amd_ga_vcpu {
 	struct rcu_head rcu;
 };
 
-void amd_ga_vcpu_set_backing(struct amd_ga_vcpu *vcpu, void *page);
 int amd_ga_vcpu_set_blocked(struct amd_ga_vcpu *vcpu, bool blocked);
 int amd_ga_vcpu_add_irte(struct amd_ga_vcpu *vcpu,
 			 struct amd_ga_vcpu_irte *irte, u8 vector);
