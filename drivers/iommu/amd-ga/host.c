@@ -140,10 +140,15 @@ static void amd_ga_host_store_reg(struct amd_ga_host *host, u32 off, u64 val)
  * engine writes Control from its shadow, which knows only the GA bits:
  * they are merged into the register's current value. That read-modify-
  * write is not atomic against the built-in driver's own (it has no lock
- * for Control either); the two never overlap, because the engine writes
- * Control at enable and resume, in the built-in driver's own init and
- * resume sequences, and at an overflow restart, in the built-in interrupt
- * thread, where the built-in event log restart runs too. Status is
+ * for Control either). At enable and resume the engine writes Control
+ * inside the built-in driver's own init and resume sequences, so the two
+ * never overlap there. At an overflow restart it writes from the built-in
+ * driver's GA log interrupt thread: where one thread serves every log
+ * (Linux 6.1), the built-in event log restart runs in that same thread;
+ * where each log has a thread of its own (6.12 with x2APIC interrupts),
+ * a GA log restart can race an event log restart exactly as the built-in
+ * driver's own two restarts race each other, and amd-ga adds no race of
+ * its own to that. Status is
  * write-1-to-clear: only the GA bits are passed on, so that an event or
  * PPR log interrupt is never acknowledged behind the built-in driver's
  * back. Any other register is the built-in driver's: a write reaching
@@ -175,8 +180,9 @@ static void amd_ga_host_write(struct amd_ga_iommu *iommu, u32 off, u64 val)
 }
 
 /*
- * The IOMMU has one interrupt for all its logs, the built-in driver's;
- * its thread calls the GA log engine (amd_ga_host_galog_process()).
+ * The GA log's interrupt is the built-in driver's (one for all logs, or
+ * one per log); its thread calls the GA log engine
+ * (amd_ga_host_galog_process()).
  */
 static int amd_ga_host_alloc_ga_irq(struct amd_ga_iommu *iommu)
 {
