@@ -94,7 +94,8 @@ step_samples() {
 
 while read -r kind name; do
 	case $kind in ''|'#'*) continue ;; esac
-	msg=$BP/msg/$name.msg
+	msg=$BP/$kver/$name.msg
+	[ -f "$msg" ] || msg=$BP/msg/$name.msg
 	[ -f "$msg" ] || die "no changelog $msg"
 	case $kind in
 	engine) step_engine ;;
