@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make backport-nested: a VFIO-assigned NIC in a nested guest. The kernel
-# of make backport-boot (Debian's 6.1 with the amd-ga series) boots as L1
+# of make backport-boot (Debian's 6.1, or 6.12 with BACKPORT_KVER=6.12,
+# with the amd-ga series) boots as L1
 # on QEMU q35 under TCG (-cpu EPYC,+svm, QEMU's AMD IOMMU with interrupt
 # remapping, two e1000e on one QEMU hub); L1 loads kvm_amd, binds the
 # e1000e with MAC 52:54:00:00:00:01 to vfio-pci and starts L2 (QEMU inside
@@ -17,9 +18,10 @@
 #                          that fired: the NIC's device ID, mode remapped,
 #                          the IRQ's vector (/sys/kernel/debug/irq/irqs/N)
 #                          and the destination ID of its effective CPU
-#                          (the APIC ID; with 2 CPUs Linux uses the "flat"
-#                          APIC driver, logical mode: the ID is 1 << cpu)
-#                          and that mode, if the debugfs lists it
+#                          (the APIC ID; with 2 CPUs 6.1 uses the "flat"
+#                          APIC driver, logical mode: the ID is 1 << cpu;
+#                          6.12 "physical flat": the APIC ID) and that
+#                          mode, if the debugfs lists it
 #   nested-l1-irtes-gone   after L2 exits and the NIC is unbound from
 #                          vfio-pci, none of those IRTEs is left enabled
 #                          (no remapped/guest line with their IRQ numbers
@@ -37,6 +39,8 @@
 #      NESTED_MODULES=<dir>  its modules: <dir>/lib/modules/<release>/
 #      NESTED_L2_KERNEL=<bzImage> another L2 kernel (default: L1's, with
 #                     e1000e.ko from NESTED_MODULES when not built in)
+#      BACKPORT_KVER=6.12    Debian's 6.12 and its series instead of 6.1
+#                     (scripts/backport-kernel.sh), as make backport-boot
 #      BACKPORT_SKIP_BUILD=1 use the backport kernel built last time
 #                     (default: scripts/backport-kernel.sh first, as make
 #                     backport-boot does)
@@ -55,7 +59,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$AMD_GA_ROOT/scripts/initramfs/host-lib.sh"
 
-BP=${BACKPORT_DIR:-$AMD_GA_CACHE/backport-6.1}
+BP=${BACKPORT_DIR:-$AMD_GA_CACHE/backport-${BACKPORT_KVER:-6.1}}
 NCACHE=$AMD_GA_CACHE/nested
 timeout_s=${NESTED_TIMEOUT:-480}
 l2_timeout=${NESTED_L2_TIMEOUT:-300}
