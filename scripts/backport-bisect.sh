@@ -3,26 +3,28 @@
 #
 # Every prefix of the backport series builds (make check's step
 # "backport-bisect"): patches 1..k, for each k, are applied to a
-# hard-linked copy of Debian's linux-source-6.1 and the directories the
-# series touches are built with W=1 and sparse (C=1), warnings failing
-# (KVM's, arch/x86/kvm/, with the tree's own flags: Debian's 6.1 does not
-# build it warning-free with W=1 and sparse, so only new warnings of its
-# normal build fail), in the configuration of make backport-boot's
-# kernel plus the test
-# support and samples (scripts/backport-kernel.sh links the whole
-# series into the kernel that boots). One persistent build directory and
-# ccache keep it short.
+# hard-linked copy of Debian's linux-source-6.1 (or 6.12) and the
+# directories the series touches are built with W=1 and sparse (C=1),
+# warnings failing (KVM's, arch/x86/kvm/, with the tree's own flags:
+# Debian's 6.1 does not build it warning-free with W=1 and sparse, so
+# only new warnings of its normal build fail), in the configuration of
+# make backport-boot's kernel plus the test support and samples
+# (scripts/backport-kernel.sh links the whole series into the kernel
+# that boots). One persistent build directory and ccache keep it
+# short.
 #
 # The files a patch touches are given a fresh mtime in every prefix:
 # kbuild decides by mtime, and going from the whole series (the last run)
 # back to patch 1 would otherwise keep objects of the later version.
 #
 # Prints "PASS backport-bisect <k>" or "FAIL backport-bisect <k>".
-# env: BACKPORT_DIR (default $AMD_GA_CACHE/backport-6.1), BACKPORT_JOBS
+# env: BACKPORT_KVER=6.12 Debian's 6.12 and its series instead of 6.1
+#      BACKPORT_DIR (default $AMD_GA_CACHE/backport-$BACKPORT_KVER), BACKPORT_JOBS
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-BP=${BACKPORT_DIR:-$AMD_GA_CACHE/backport-6.1}
+KVER=${BACKPORT_KVER:-6.1}
+BP=${BACKPORT_DIR:-$AMD_GA_CACHE/backport-$KVER}
 OBJ=$BP/bisect-build
 jobs=${BACKPORT_JOBS:-$(nproc)}
 ccache_env
@@ -31,10 +33,11 @@ if [ ! -s "$BP/build/.config" ]; then
 	echo "FAIL backport-bisect (no $BP/build/.config: run scripts/backport-kernel.sh first)"
 	exit 1
 fi
-(ensure_ksrc_61_pristine) || { echo "FAIL backport-bisect (no linux-source-6.1)"; exit 1; }
+PRISTINE=$(backport_pristine "$KVER") ||
+	{ echo "FAIL backport-bisect (no linux-source-$KVER)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$AMD_GA_ROOT/scripts/backport-series.sh" "$KSRC_61_PRISTINE" "$work/series" 2> "$work/gen.log" ||
+"$AMD_GA_ROOT/scripts/backport-series.sh" "$PRISTINE" "$work/series" 2> "$work/gen.log" ||
 	{ echo "FAIL backport-bisect (series: $(tail -n 1 "$work/gen.log"))"; exit 1; }
 mapfile -t patches < "$work/series/series"
 n=${#patches[@]}
@@ -46,7 +49,7 @@ mkdir -p "$OBJ"
 for ((k = 1; k <= n; k++)); do
 	tree=$work/tree
 	rm -rf "$tree"
-	cp -al "$KSRC_61_PRISTINE" "$tree"
+	cp -al "$PRISTINE" "$tree"
 	why=
 	for ((i = 0; i < k; i++)); do
 		patch -p1 -s -d "$tree" < "$work/series/${patches[i]}" ||
@@ -82,4 +85,5 @@ for ((k = 1; k <= n; k++)); do
 		failed=1
 	fi
 done
+
 exit "$failed"

@@ -51,6 +51,18 @@ ensure_ksrc_61_pristine() {
 	tar -C "$dir" -xf "$tarball"
 }
 
+# backport_pristine KVER: print the untouched Debian linux-source tree of
+# a kernel the backport series supports: 6.1 from make deps, any other
+# fetched from the archive into the cache (scripts/fetch-kernels.sh).
+backport_pristine() {
+	if [ "$1" = 6.1 ]; then
+		(ensure_ksrc_61_pristine) >&2 || return 1
+		echo "$KSRC_61_PRISTINE"
+	else
+		"$AMD_GA_ROOT/scripts/fetch-kernels.sh" --pristine-src "$1"
+	fi
+}
+
 # result NAME [WHY]: print "PASS NAME", or "FAIL NAME" and WHY indented on
 # stderr; a failure adds one to $failed (the caller's exit status).
 failed=${failed:-0}
