@@ -10,14 +10,15 @@
 # only new warnings of its normal build fail), in the configuration of
 # make backport-boot's kernel plus the test support and samples
 # (scripts/backport-kernel.sh links the whole series into the kernel
-# that boots). One persistent build directory and ccache keep it
-# short.
+# that boots). Then the whole series once more with amd-ga off. One
+# persistent build directory and ccache keep it short.
 #
 # The files a patch touches are given a fresh mtime in every prefix:
 # kbuild decides by mtime, and going from the whole series (the last run)
 # back to patch 1 would otherwise keep objects of the later version.
 #
-# Prints "PASS backport-bisect <k>" or "FAIL backport-bisect <k>".
+# Prints "PASS backport-bisect <k>" or "FAIL backport-bisect <k>", and
+# "... backport-bisect amd-ga-off".
 # env: BACKPORT_KVER=6.12 Debian's 6.12 and its series instead of 6.1
 #      BACKPORT_DIR (default $AMD_GA_CACHE/backport-$BACKPORT_KVER), BACKPORT_JOBS
 set -uo pipefail
@@ -86,4 +87,34 @@ for ((k = 1; k <= n; k++)); do
 	fi
 done
 
+# The whole series with amd-ga not built in (CONFIG_AMD_GA=n, its
+# default, or =m): the built-in driver and kvm_amd build and reference
+# none of amd-ga's symbols, since every call into it sits behind
+# CONFIG_AMD_GA_HOST (a distribution may carry the series with amd-ga off).
+OFF=$BP/bisect-build-off
+log=$BP/logs/bisect-off.log
+why=
+mkdir -p "$OFF"
+cp "$BP/build/.config" "$OFF/.config"
+"$tree/scripts/config" --file "$OFF/.config" --disable AMD_GA
+if ! make -C "$tree" O="$OFF" CC="ccache gcc" -j"$jobs" olddefconfig > "$log" 2>&1 ||
+   ! make -C "$tree" O="$OFF" CC="ccache gcc" -j"$jobs" W=1 drivers/iommu/amd/ >> "$log" 2>&1 ||
+   ! { [ -z "$kvm" ] ||
+       make -C "$tree" O="$OFF" CC="ccache gcc" -j"$jobs" $kvm >> "$log" 2>&1; }; then
+	why="build failed, see $log: $(grep -m 3 -E 'error' "$log")"
+elif grep -q '^CONFIG_AMD_GA=' "$OFF/.config"; then
+	why="CONFIG_AMD_GA is still set in $OFF/.config"
+else
+	for o in "$OFF"/drivers/iommu/amd/*.o ${kvm:+"$OFF"/arch/x86/kvm/svm/*.o}; do
+		refs=$(nm -u "$o" | grep -o 'amd_ga_[a-z0-9_]*' | sort -u | paste -sd' ')
+		[ -z "$refs" ] || why+="${o#"$OFF"/} references $refs; "
+	done
+fi
+if [ -z "$why" ]; then
+	echo "PASS backport-bisect amd-ga-off"
+else
+	echo "FAIL backport-bisect amd-ga-off"
+	printf '    %s\n' "$why" >&2
+	failed=1
+fi
 exit "$failed"
