@@ -19,10 +19,11 @@
 #   make dkms         install and build through DKMS
 #   make backport-series KSRC=<tree> OUT=<dir>
 #                     the in-tree backport as numbered patches + quilt series
-#                     (Debian's linux-source-6.1 as shipped)
+#                     (Debian's linux-source-6.1 or -6.12 as shipped)
 #   make backport KSRC=<tree>   apply that series to the tree
 #   make backport-boot  the patched 6.1 kernel booted on QEMU, checked
 #   make backport-nested  that kernel as L1 with a VFIO-assigned e1000e in an L2 guest
+#   make backport-6.12    all four backport checks on Debian's 6.12 (series, boot, prefixes, nested)
 #   make demo-backport  both, as a report of what amd-ga did in those kernels
 #   make overlay KSRC=<tree>    copy amd-ga into a tree, no glue (KUnit's way)
 
@@ -34,7 +35,8 @@ SCRIPTS := $(CURDIR)/scripts
 export DEBIAN_KERNEL_NO_CC_VERSION_CHECK := 1
 
 .PHONY: all modules compat clean deps demo check kunit kunit-7.2 checkpatch sparse kernel-doc \
-	bench matrix kvm-amd dkms backport backport-series backport-boot backport-nested demo-backport overlay help
+	bench matrix kvm-amd dkms backport backport-series backport-boot backport-nested backport-6.12 demo-backport \
+	overlay help
 
 all modules: compat
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -103,6 +105,9 @@ backport-boot:
 
 backport-nested:
 	@$(SCRIPTS)/backport-nested.sh
+
+backport-6.12:
+	@$(SCRIPTS)/backport-all.sh 6.12
 
 demo-backport:
 	@$(SCRIPTS)/demo-backport.sh
