@@ -5,7 +5,10 @@
 # series (scripts/backport-kernel.sh), boot it twice on QEMU q35 under TCG
 # (-cpu EPYC, 2 vCPUs, 1 GiB, QEMU's AMD IOMMU with interrupt remapping,
 # two e1000e on one QEMU hub, edu) with a busybox initramfs whose /init
-# (scripts/backport/guest-init) checks:
+# (scripts/backport/guest-init) checks the following. Before the boots,
+# backport-edu-build builds scripts/backport/edu-msi (edu_msi.ko: binds
+# edu, one MSI vector through the kernel's normal path, interrupts raised
+# on demand) as an external module against the kernel's build directory.
 #  boot 1 (amd-ga on):
 #   backport-irtes-match     every IR-IO-APIC / IR-PCI-MSI interrupt has
 #                            an IRTE written by amd-ga with its vector and
@@ -18,11 +21,23 @@
 #   backport-affinity-move   an e1000e rx IRQ moved to the other CPU: its
 #                            IRTE's destination follows, interrupts arrive
 #                            on that CPU only
+#   backport-edu-identity    edu_msi loaded: edu's IR-PCI-MSI IRQ has one
+#                            enabled IRTE at edu's DeviceID and MSI data
+#                            index, with the IRQ's vector and effective
+#                            affinity; 10 interrupts arrive on that CPU
+#   backport-edu-other-cpu   edu's IRQ moved to the other CPU and back:
+#                            the IRTE follows, 10 interrupts arrive on the
+#                            new CPU each time
+#   backport-edu-reenable-cycles  5 x rmmod + insmod: no enabled IRTE left
+#                            at edu's DeviceID after rmmod; after insmod
+#                            the new IRTE matches, 3 interrupts arrive
 #   backport-clean-log       no WARN, BUG, lockdep or sanitizer report
 #  boot 2 (amd_ga.host=0):
 #   backport-off-builtin-paths  amd-ga stores nothing, the built-in IRTE
 #                            writers run, the irtes file is empty
 #   backport-off-traffic, backport-off-clean-log  as above
+#   backport-off-edu         edu_msi's interrupts arrive on the built-in
+#                            paths, on either CPU
 # Prints "PASS <name>" or "FAIL <name>" per check (the build's too; reasons
 # on stderr) and exits non-zero if any failed.
 #
@@ -60,6 +75,42 @@ fi
 run=$(guest_run_dir backport-boot)
 mkdir -p "$run"
 initrd=$run/initramfs.cpio
+
+# edu_msi.ko for the backport-edu-* checks, built against this kernel's
+# build directory (its Module.symvers and config). kbuild writes its
+# objects into M, so it builds in a copy under the run directory, never in
+# the checkout. Prints why on failure; the boots go on without it, and the
+# guest's edu checks then fail for want of the module.
+EDU_KO=$run/edu-msi/edu_msi.ko
+edu_build() {
+	local src=$AMD_GA_ROOT/scripts/backport/edu-msi dir=$run/edu-msi
+	local blog=$BP/logs/edu-msi-build.log
+
+	rm -rf "$dir"
+	mkdir -p "$dir" "$BP/logs" && cp "$src/edu_msi.c" "$src/Makefile" "$dir/" ||
+		{ echo "cannot copy $src to $dir"; return 1; }
+	[ -f "$BP/build/Module.symvers" ] ||
+		{ echo "no $BP/build/Module.symvers: the kernel's build is incomplete"; return 1; }
+	# kbuild's build directory names its source tree by absolute path: a
+	# kernel copied to another BACKPORT_DIR still builds against the old one.
+	[ "$(readlink -f "$BP/build/source")" = "$(readlink -f "$BP/src")" ] ||
+		log "backport-boot: $BP/build/source is $(readlink "$BP/build/source"), not $BP/src: edu_msi.ko builds against that tree"
+	if ! make -C "$BP/build" M="$dir" -j2 modules > "$blog" 2>&1; then
+		echo "make -C $BP/build M=$dir modules failed (log: $blog):"
+		grep -E -i 'error|no such file|no rule' "$blog" | head -n 10
+		return 1
+	fi
+	[ -f "$EDU_KO" ] || { echo "no $EDU_KO after the build (log: $blog)"; return 1; }
+}
+t=$SECONDS
+if edu_why=$(edu_build); then
+	result backport-edu-build ""
+	log "backport-boot: edu_msi.ko built in $((SECONDS - t)) s"
+else
+	result backport-edu-build "$edu_why"
+	EDU_KO=
+fi
+
 mkinitrd() {
 	local stage busybox=${BUSYBOX:-/bin/busybox}
 
@@ -73,6 +124,13 @@ mkinitrd() {
 	install -m 0755 "$AMD_GA_ROOT/scripts/backport/guest-init" "$stage/init"
 	# kvm_amd and the other =m modules, for the tests that load them.
 	[ -d "$BP/modroot/lib/modules" ] && cp -a "$BP/modroot/lib/modules/." "$stage/lib/modules/"
+	# edu_msi.ko where modules_install puts an external module, and
+	# where guest-init looks for it.
+	if [ -n "$EDU_KO" ]; then
+		mkdir -p "$stage/lib/modules/$release/extra" &&
+			cp "$EDU_KO" "$stage/lib/modules/$release/extra/" ||
+			{ rm -rf "$stage"; return 1; }
+	fi
 	[ "$(id -u)" = 0 ] && mknod -m 600 "$stage/dev/console" c 5 1
 	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
 		cpio --quiet -o -H newc -R 0:0) > "$initrd.tmp" &&
@@ -161,12 +219,13 @@ clean_log() {
 
 log "backport-boot: kernel $release ($mode${patches:+, $patches patches}), run directory $run"
 boot on ""
-guest_results backport-irtes-match backport-builtin-unused backport-traffic backport-affinity-move
+guest_results backport-irtes-match backport-builtin-unused backport-traffic backport-affinity-move \
+	backport-edu-identity backport-edu-other-cpu backport-edu-reenable-cycles
 clean_log backport-clean-log
 on_log=$BOOT_LOG
 
 boot off "amd_ga.host=0"
-guest_results backport-off-builtin-paths backport-off-traffic
+guest_results backport-off-builtin-paths backport-off-traffic backport-off-edu
 clean_log backport-off-clean-log
 
 log "backport-boot: $failed check(s) failed (logs: $on_log, $BOOT_LOG)"
