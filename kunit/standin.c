@@ -153,8 +153,12 @@ static int standin_vcpu_fn(void *data)
 		set_current_state(TASK_INTERRUPTIBLE);
 		standin_irtes(sv, false);
 		amd_ga_vcpu_set_blocked(sv->rec, true);
-		if (!standin_vcpu_pending(sv) && !kthread_should_stop())
+		if (!standin_vcpu_pending(sv) && !kthread_should_stop()) {
+			/* Only a wakeup ends this: the IRR was looked at. */
+			smp_store_release(&sv->asleep, true);
 			schedule();
+			WRITE_ONCE(sv->asleep, false);
+		}
 		__set_current_state(TASK_RUNNING);
 		amd_ga_vcpu_set_blocked(sv->rec, false);
 		standin_irtes(sv, true);
@@ -279,7 +283,10 @@ unsigned int standin_settle(struct standin_host *h, unsigned int timeout_ms)
  * @h: the host
  * @timeout_ms: the bound; the first vCPU not blocked then is reported
  *
- * Blocked: its record says so and its task sleeps (or is about to).
+ * Blocked: its record says so and its task sleeps (or is about to), past
+ * its last look at the IRR. A vector posted afterwards reaches it only
+ * through a wakeup (the GA log, recovery), not through that look: tests
+ * that count wakeups depend on it.
  *
  * Return: true if every vCPU got there within @timeout_ms.
  */
@@ -292,7 +299,8 @@ bool standin_wait_blocked(struct standin_host *h, unsigned int timeout_ms)
 	for (v = 0; v < h->nvcpus; v++) {
 		sv = &h->vcpus[v];
 		while (READ_ONCE(sv->rec->state) != AMD_GA_VCPU_BLOCKED ||
-		       task_is_running(sv->task)) {
+		       task_is_running(sv->task) ||
+		       !smp_load_acquire(&sv->asleep)) {
 			if (time_after(jiffies, end)) {
 				standin_report(h,
 					       "vCPU %u (GATag %#x) not blocked within %u ms (vCPU %s, its task %s)",

@@ -43,6 +43,8 @@ struct standin_vcpu {
 	atomic_t wakes;
 	unsigned long posted_at[STANDIN_MAX_VEC];
 	bool stopped;
+	/* Past its last look at the IRR, until it is woken (release/acquire) */
+	bool asleep;
 };
 
 /**
