@@ -278,6 +278,19 @@ unsigned int standin_settle(struct standin_host *h, unsigned int timeout_ms)
 	return left;
 }
 
+/* Blocked, its task asleep and past its last look at the IRR. */
+static bool standin_vcpu_asleep(struct standin_vcpu *sv)
+{
+	return READ_ONCE(sv->rec->state) == AMD_GA_VCPU_BLOCKED &&
+	       !task_is_running(sv->task) &&
+	       /*
+		* Pairs with the release in standin_vcpu_fn(): the thread's
+		* IRR look is done, so a vector posted after this reads true
+		* reaches it only through a wakeup.
+		*/
+	       smp_load_acquire(&sv->asleep);
+}
+
 /**
  * standin_wait_blocked() - wait until every vCPU is blocked
  * @h: the host
@@ -298,9 +311,7 @@ bool standin_wait_blocked(struct standin_host *h, unsigned int timeout_ms)
 
 	for (v = 0; v < h->nvcpus; v++) {
 		sv = &h->vcpus[v];
-		while (READ_ONCE(sv->rec->state) != AMD_GA_VCPU_BLOCKED ||
-		       task_is_running(sv->task) ||
-		       !smp_load_acquire(&sv->asleep)) {
+		while (!standin_vcpu_asleep(sv)) {
 			if (time_after(jiffies, end)) {
 				standin_report(h,
 					       "vCPU %u (GATag %#x) not blocked within %u ms (vCPU %s, its task %s)",
