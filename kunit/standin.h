@@ -32,6 +32,8 @@ struct standin_host;
  * @wakes: notifier calls for this vCPU
  * @posted_at: jiffies of the last standin_post() of each vector
  * @stopped: its kthread was stopped (the task reference is kept)
+ * @asleep: past its last look at the IRR, until it is woken; written with
+ *	release, read with acquire (standin_vcpu_asleep())
  */
 struct standin_vcpu {
 	struct standin_host *host;
@@ -43,7 +45,6 @@ struct standin_vcpu {
 	atomic_t wakes;
 	unsigned long posted_at[STANDIN_MAX_VEC];
 	bool stopped;
-	/* Past its last look at the IRR, until it is woken (release/acquire) */
 	bool asleep;
 };
 
