@@ -15,7 +15,8 @@
  * an overflow restarts the log and recovers, keeping the built-in bits;
  * resume reprograms the same log without allocating and recovers at
  * once; an instance without a GA log leaves the interrupt to the built-in
- * poller.
+ * poller; with the built-in driver's update_control hook every Control
+ * write goes through it, serialised with the built-in driver's own.
  *
  * The adapter keeps the built-in driver's IOMMUs for the kernel's
  * lifetime, so the model behind each case is never freed.
@@ -24,7 +25,13 @@
 #include <linux/amd-ga.h>
 #include <linux/amd-ga-host.h>
 #include <linux/bitfield.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include "galog.h"
@@ -67,6 +74,37 @@ static const struct amd_ga_host_ops hg_ops = {
 	.submit = hg_submit,
 };
 
+/*
+ * The built-in driver's lock for its read-modify-writes of Control, which
+ * its update_control hook takes (the in-tree glue's iommu->ctrl_lock). A
+ * case holds it to stand for one of the built-in driver's own in flight.
+ */
+static DEFINE_RAW_SPINLOCK(hg_ctrl_lock);
+/* Calls of the hook, and those asking for a bit not the GA log's. */
+static atomic_t hg_ctrl_calls;
+static atomic_t hg_ctrl_foreign;
+
+static void hg_update_control(void *host, u64 clear, u64 set)
+{
+	struct amd_ga_model *m = host;
+	unsigned long flags;
+	u64 ctrl;
+
+	if ((clear | set) & ~(AMD_GA_CTRL_GALOG_EN | AMD_GA_CTRL_GAINT_EN))
+		atomic_inc(&hg_ctrl_foreign);
+	atomic_inc(&hg_ctrl_calls);
+	raw_spin_lock_irqsave(&hg_ctrl_lock, flags);
+	ctrl = amd_ga_read(&m->iommu, AMD_GA_MMIO_CONTROL);
+	amd_ga_write(&m->iommu, AMD_GA_MMIO_CONTROL, (ctrl & ~clear) | set);
+	raw_spin_unlock_irqrestore(&hg_ctrl_lock, flags);
+}
+
+/* A built-in driver that serialises its Control writes, as the glue does. */
+static const struct amd_ga_host_ops hg_locked_ops = {
+	.submit = hg_submit,
+	.update_control = hg_update_control,
+};
+
 struct hg_ctx {
 	struct amd_ga_model *m;
 	struct amd_ga_iommu *ga;
@@ -85,7 +123,8 @@ static u64 hg_entry(u32 tag)
 }
 
 /* The built-in driver's IOMMU: its bits set, then handed to amd-ga. */
-static struct hg_ctx *hg_create(struct kunit *test, bool enable)
+static struct hg_ctx *hg_create_ops(struct kunit *test, bool enable,
+				    const struct amd_ga_host_ops *ops)
 {
 	struct hg_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 
@@ -95,7 +134,7 @@ static struct hg_ctx *hg_create(struct kunit *test, bool enable)
 	amd_ga_write(&c->m->iommu, AMD_GA_MMIO_CONTROL, HG_EARLY_CTRL);
 	c->m->regs[AMD_GA_MMIO_STATUS / 8] |= HG_BUILTIN_STATUS;
 	/* The model's instance stands for the built-in driver's IOMMU. */
-	c->ga = amd_ga_host_add_regs(&c->m->iommu, false, &hg_ops, c->m);
+	c->ga = amd_ga_host_add_regs(&c->m->iommu, false, ops, c->m);
 	KUNIT_ASSERT_NOT_NULL(test, c->ga);
 	hg_nr_tags = 0;
 	KUNIT_ASSERT_EQ(test, amd_ga_register_ga_log_notifier(hg_notifier), 0);
@@ -105,6 +144,11 @@ static struct hg_ctx *hg_create(struct kunit *test, bool enable)
 	amd_ga_write(&c->m->iommu, AMD_GA_MMIO_CONTROL,
 		     hg_reg(c, AMD_GA_MMIO_CONTROL) | HG_GAM_VAPIC);
 	return c;
+}
+
+static struct hg_ctx *hg_create(struct kunit *test, bool enable)
+{
+	return hg_create_ops(test, enable, &hg_ops);
 }
 
 static void hg_exit(struct kunit *test)
@@ -341,6 +385,116 @@ static void host_galog_not_owned(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, amd_ga_host_galog_enable(NULL), -EINVAL);
 }
 
+/*
+ * With the built-in driver's update_control hook, every Control write of
+ * the engine goes through it, asks for the GA log's bits only and keeps
+ * the built-in driver's, set before and after amd-ga started.
+ */
+static void host_galog_control_hook(struct kunit *test)
+{
+	int calls = atomic_read(&hg_ctrl_calls);
+	int foreign = atomic_read(&hg_ctrl_foreign);
+	struct hg_ctx *c = hg_create_ops(test, true, &hg_locked_ops);
+	u64 ctrl = hg_reg(c, AMD_GA_MMIO_CONTROL);
+
+	KUNIT_EXPECT_GT(test, atomic_read(&hg_ctrl_calls), calls);
+	KUNIT_EXPECT_TRUE(test, ctrl & AMD_GA_CTRL_GALOG_EN);
+	KUNIT_EXPECT_TRUE(test, ctrl & AMD_GA_CTRL_GAINT_EN);
+	KUNIT_EXPECT_EQ(test, ctrl & HG_BUILTIN_CTRL, HG_BUILTIN_CTRL);
+
+	calls = atomic_read(&hg_ctrl_calls);
+	amd_ga_ctrl_update(c->ga, AMD_GA_CTRL_GAINT_EN, 0);
+	KUNIT_EXPECT_EQ(test, hg_reg(c, AMD_GA_MMIO_CONTROL),
+			HG_BUILTIN_CTRL | AMD_GA_CTRL_GALOG_EN);
+	amd_ga_write(c->ga, AMD_GA_MMIO_CONTROL, ~0ULL & ~AMD_GA_CTRL_GALOG_EN);
+	KUNIT_EXPECT_EQ(test, hg_reg(c, AMD_GA_MMIO_CONTROL),
+			HG_BUILTIN_CTRL | AMD_GA_CTRL_GAINT_EN);
+	KUNIT_EXPECT_EQ(test, atomic_read(&hg_ctrl_calls), calls + 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&hg_ctrl_foreign), foreign);
+}
+
+struct hg_setter {
+	struct amd_ga_iommu *ga;
+	struct completion done;
+};
+
+static int hg_set_gaint(void *data)
+{
+	struct hg_setter *s = data;
+
+	amd_ga_ctrl_update(s->ga, 0, AMD_GA_CTRL_GAINT_EN);
+	complete(&s->done);
+	return 0;
+}
+
+/* How long this CPU waits, interrupts off, for the other one's write. */
+#define HG_RACE_POLLS		100000
+#define HG_RACE_POLL_US		10
+
+/*
+ * amd-ga's write of Control on one CPU meets one of the built-in
+ * driver's read-modify-writes in flight on another (a log restart in a
+ * thread of its own): the built-in driver read Control, amd-ga sets
+ * GAIntEn, the built-in driver writes back what it read plus its own
+ * bit. Through the hook amd-ga waits for the built-in driver's lock and
+ * both bits stay; a write that went around it is overwritten, and the GA
+ * log would lose its interrupt.
+ */
+static void host_galog_control_serialised(struct kunit *test)
+{
+	struct hg_ctx *c = hg_create_ops(test, false, &hg_locked_ops);
+	struct hg_setter s = { .ga = c->ga };
+	unsigned int here, there, i;
+	struct task_struct *t;
+	unsigned long flags;
+	u64 seen, ctrl;
+	bool done;
+	int calls;
+
+	init_completion(&s.done);
+	amd_ga_write(&c->m->iommu, AMD_GA_MMIO_CONTROL,
+		     HG_BUILTIN_CTRL & ~AMD_GA_CTRL_EVT_LOG_EN);
+	here = raw_smp_processor_id();
+	set_cpus_allowed_ptr(current, cpumask_of(here));
+	there = cpumask_any_but(cpu_online_mask, here);
+	if (there >= nr_cpu_ids) {
+		set_cpus_allowed_ptr(current, cpu_possible_mask);
+		kunit_skip(test, "needs a second CPU");
+	}
+	t = kthread_create(hg_set_gaint, &s, "hg-ctrl");
+	if (IS_ERR(t)) {
+		set_cpus_allowed_ptr(current, cpu_possible_mask);
+		KUNIT_FAIL(test, "no thread: %ld", PTR_ERR(t));
+		return;
+	}
+	kthread_bind(t, there);
+	calls = atomic_read(&hg_ctrl_calls);
+
+	raw_spin_lock_irqsave(&hg_ctrl_lock, flags);
+	seen = amd_ga_read(&c->m->iommu, AMD_GA_MMIO_CONTROL);
+	wake_up_process(t);
+	/* Until amd-ga's write waits for the lock, or ended without it. */
+	for (i = 0; i < HG_RACE_POLLS; i++) {
+		if (atomic_read(&hg_ctrl_calls) != calls ||
+		    completion_done(&s.done))
+			break;
+		udelay(HG_RACE_POLL_US);
+	}
+	amd_ga_write(&c->m->iommu, AMD_GA_MMIO_CONTROL,
+		     seen | AMD_GA_CTRL_EVT_LOG_EN);
+	raw_spin_unlock_irqrestore(&hg_ctrl_lock, flags);
+
+	done = wait_for_completion_timeout(&s.done, msecs_to_jiffies(1000));
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	KUNIT_ASSERT_TRUE_MSG(test, done, "amd-ga's Control write did not end within 1 s");
+	ctrl = hg_reg(c, AMD_GA_MMIO_CONTROL);
+	KUNIT_EXPECT_TRUE_MSG(test, ctrl & AMD_GA_CTRL_GAINT_EN,
+			      "GAIntEn lost: amd-ga wrote Control around the built-in driver's lock (Control %#llx)",
+			      ctrl);
+	KUNIT_EXPECT_TRUE(test, ctrl & AMD_GA_CTRL_EVT_LOG_EN);
+	KUNIT_EXPECT_EQ(test, atomic_read(&hg_ctrl_calls), calls + 1);
+}
+
 static struct kunit_case host_galog_test_cases[] = {
 	KUNIT_CASE(host_galog_enable_programs),
 	KUNIT_CASE(host_galog_enable_after_kdump),
@@ -349,6 +503,8 @@ static struct kunit_case host_galog_test_cases[] = {
 	KUNIT_CASE(host_galog_resume_reprograms),
 	KUNIT_CASE(host_galog_register_policy),
 	KUNIT_CASE(host_galog_not_owned),
+	KUNIT_CASE(host_galog_control_hook),
+	KUNIT_CASE(host_galog_control_serialised),
 	{}
 };
 

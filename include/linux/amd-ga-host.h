@@ -43,9 +43,16 @@ struct amd_ga_posted;
  *	IOMMU's command buffer and, when @wait, a COMPLETION_WAIT after
  *	them and wait for it; the wait is bounded. Called without any amd-ga
  *	lock held; returns 0 or a negative errno.
+ * @update_control: clear the bits @clear of the IOMMU's Control register,
+ *	then set the bits @set, in one read-modify-write serialised with
+ *	every other one the built-in driver makes of Control. Called with a
+ *	raw spinlock held and interrupts off, so it may take only a raw
+ *	spinlock. Optional: without it amd-ga reads, merges and writes
+ *	Control itself, unserialised against the built-in driver.
  */
 struct amd_ga_host_ops {
 	int (*submit)(void *host, const void *cmds, unsigned int nr, bool wait);
+	void (*update_control)(void *host, u64 clear, u64 set);
 };
 
 /**

@@ -56,7 +56,7 @@ MODULE_PARM_DESC(host,
  * struct amd_ga_host - one IOMMU of the built-in driver
  * @iommu: the amd-ga instance; its backend is this structure
  * @mmio: the built-in driver's mapping of the MMIO registers
- * @ops: how to reach the built-in driver's command buffer
+ * @ops: how to reach the built-in driver's command buffer and Control
  * @priv: the built-in driver's IOMMU, passed back to @ops
  * @xt: the built-in driver runs the IOMMU with XTEn (32-bit APIC IDs)
  * @regs: NULL, or (tests) an instance whose registers stand in for
@@ -137,22 +137,20 @@ static void amd_ga_host_store_reg(struct amd_ga_host *host, u32 off, u64 val)
 
 /*
  * The GA log engine's writes, and only those, reach the registers. The
- * engine writes Control from its shadow, which knows only the GA bits:
- * they are merged into the register's current value. That read-modify-
- * write is not atomic against the built-in driver's own (it has no lock
- * for Control either). At enable and resume the engine writes Control
- * inside the built-in driver's own init and resume sequences, so the two
- * never overlap there. At an overflow restart it writes from the built-in
- * driver's GA log interrupt thread: where one thread serves every log
- * (Linux 6.1), the built-in event log restart runs in that same thread;
- * where each log has a thread of its own (6.12 with x2APIC interrupts),
- * a GA log restart can race an event log restart exactly as the built-in
- * driver's own two restarts race each other, and amd-ga adds no race of
- * its own to that. Status is
- * write-1-to-clear: only the GA bits are passed on, so that an event or
- * PPR log interrupt is never acknowledged behind the built-in driver's
- * back. Any other register is the built-in driver's: a write reaching
- * here is a bug in amd-ga, not a request.
+ * engine writes Control from its shadow, which knows only the GA bits, so
+ * only those bits are passed on: through the built-in driver's
+ * update_control hook, which serialises the read-modify-write with the
+ * built-in driver's own (its event, PPR and GA log restarts may each run
+ * in an interrupt thread of their own, as in Linux 6.12, and an
+ * unserialised read-modify-write could write back a GALogEn another one
+ * just cleared, or clear one it just set: a GA log without interrupts,
+ * whose wakeups are lost). Without the hook the bits are merged into the
+ * register's current value here, which is safe only where nothing else
+ * writes Control concurrently. Status is write-1-to-clear: only the GA
+ * bits are passed on, so that an event or PPR log interrupt is never
+ * acknowledged behind the built-in driver's back. Any other register is
+ * the built-in driver's: a write reaching here is a bug in amd-ga, not a
+ * request.
  */
 static void amd_ga_host_write(struct amd_ga_iommu *iommu, u32 off, u64 val)
 {
@@ -160,6 +158,12 @@ static void amd_ga_host_write(struct amd_ga_iommu *iommu, u32 off, u64 val)
 
 	switch (off) {
 	case AMD_GA_MMIO_CONTROL:
+		if (host->ops->update_control) {
+			host->ops->update_control(host->priv,
+						  AMD_GA_HOST_CTRL_GA,
+						  val & AMD_GA_HOST_CTRL_GA);
+			return;
+		}
 		val = (amd_ga_host_read(iommu, off) & ~AMD_GA_HOST_CTRL_GA) |
 		      (val & AMD_GA_HOST_CTRL_GA);
 		break;
@@ -265,7 +269,7 @@ amd_ga_host_new(void __iomem *mmio, struct amd_ga_iommu *regs, bool xt,
  * amd_ga_host_add() - take on one IOMMU of the built-in driver
  * @mmio: its MMIO registers, mapped by the built-in driver
  * @xt: it runs with XTEn, so destinations are 32-bit APIC IDs
- * @ops: the built-in driver's command buffer
+ * @ops: the built-in driver's command buffer and Control register
  * @host: the built-in driver's IOMMU, passed back to @ops
  *
  * Called once the built-in driver chose its IRTE format; a second call
