@@ -49,6 +49,10 @@
 #      NESTED_L1_APPEND, NESTED_L2_APPEND  more kernel parameters (to
 #                        make checks fail on purpose, e.g. amd_ga.host=0
 #                        or nested_sysrq=l for L1, pci=nomsi for L2)
+#      NESTED_L2_FIRST_APPEND  more L2 kernel parameters for L2's first
+#                        start only (to show the retry of an L2 that was
+#                        reset before its /init, e.g. "init=/none
+#                        rdinit=/none" makes that first boot panic)
 #      NESTED_L1_MEM     default 2G
 #      NESTED_EVAL_LOG=<serial log>  only the verdicts on an earlier run's
 #                        log ($AMD_GA_CACHE/run/.../backport-nested/)
@@ -130,6 +134,11 @@ evaluate() {
 	'') ;;
 	*) log "backport-nested: L1's APIC driver: $(sed -n 's/^APIC routing=//p' <<<"$L1" | tr _ ' ')" ;;
 	esac
+	retry=$(sed -n 's/^L2 RETRY: //p' <<<"$L1")
+	if [ -n "$retry" ]; then
+		log "backport-nested: note: L2 was started twice; the first time $retry"
+		sed -n 's/^L2BOOT1 LOG /    /p' <<<"$L1" | grep -v '^ *$' | tail -n 5 >&2
+	fi
 	step_detail=$(sed -n 's/^STEP \([^ ]*\) ok /\1: /p' <<<"$L1")
 	[ -z "$step_detail" ] || printf '%s\n' "$step_detail" | sed 's/^/[amd-ga] backport-nested: L1 /' >&2
 
@@ -288,7 +297,7 @@ evaluate() {
 	[ -z "$dl" ] || [ "$dl" = 1 ] || why="${why:+$why$'\n'}lockdep was turned off by a report (debug_locks $dl)"
 	# The one "WARNING:" that is advice, not a report: the SRSO mitigation's
 	# note on a CPU model whose microcode (TCG's) lacks the IBPB extension.
-	splats=$(grep -a -v '^NESTED_L1 \(L2LOG\|L2QEMU\) ' "$LOG" | grep -a -E "$SPLATS" |
+	splats=$(grep -a -v '^NESTED_L1 \(L2LOG\|L2QEMU\|L2BOOT1\) ' "$LOG" | grep -a -E "$SPLATS" |
 		grep -a -v 'Speculative Return Stack Overflow: WARNING: See https://' | head -n 20)
 	[ -z "$splats" ] || why="${why:+$why$'\n'}kernel reports in L1's log ($LOG):"$'\n'"$splats"
 	l2splats=$(grep -a '^NESTED_L1 L2LOG ' "$LOG" | grep -a -E "$SPLATS" |
@@ -539,7 +548,8 @@ QEMU_EXTRA="-cpu EPYC,+svm -m ${NESTED_L1_MEM:-2G}
 	-netdev hubport,hubid=0,id=n2 -device e1000e,netdev=n2,mac=52:54:00:00:00:02"
 export QEMU_EXTRA
 l2_append=$(echo "${NESTED_L2_APPEND:-}" | tr ' ' +)
-cmdline="console=ttyS0 no_timer_check panic=-1 nested_l2_timeout=$l2_timeout${l2_append:+ nested_l2_append=$l2_append}${NESTED_L1_APPEND:+ $NESTED_L1_APPEND}"
+l2_first=$(echo "${NESTED_L2_FIRST_APPEND:-}" | tr ' ' +)
+cmdline="console=ttyS0 no_timer_check panic=-1 nested_l2_timeout=$l2_timeout${l2_append:+ nested_l2_append=$l2_append}${l2_first:+ nested_l2_first_append=$l2_first}${NESTED_L1_APPEND:+ $NESTED_L1_APPEND}"
 log "backport-nested: booting L1 (at most $timeout_s s; log $LOG)"
 t=$SECONDS
 rc=0
