@@ -18,13 +18,12 @@
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/completion.h>
-#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
-#include <linux/kthread.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 
+#include "cpu_pair.h"
 #include "dispatch.h"
 #include "galog.h"
 #include "gatag.h"
@@ -239,26 +238,15 @@ static void gc_hold_and_set(struct kunit *test, amd_ga_galog_wake_fn next)
 {
 	struct gc_ctx *c = test->priv;
 	unsigned long end = jiffies + msecs_to_jiffies(GC_WAIT_MS);
-	unsigned int here, there;
 	struct task_struct *t;
 	bool held, done, drained;
 
 	amd_ga_galog_set_wake(gc_hold_wake);
 	gc_inject(test, gc_entry(GC_TAG(0)));
-	here = raw_smp_processor_id();
-	set_cpus_allowed_ptr(current, cpumask_of(here));
-	there = cpumask_any_but(cpu_online_mask, here);
-	if (there >= nr_cpu_ids) {
-		set_cpus_allowed_ptr(current, cpu_possible_mask);
-		kunit_skip(test, "needs a second CPU");
-	}
-	t = kthread_create(gc_drain_thread, c->env.iommu->galog, "gc-drain");
-	if (IS_ERR(t)) {
-		set_cpus_allowed_ptr(current, cpu_possible_mask);
-		KUNIT_FAIL(test, "no drain thread: %ld", PTR_ERR(t));
+	t = cpu_pair_thread(test, gc_drain_thread, c->env.iommu->galog,
+			    "gc-drain");
+	if (!t)
 		return;
-	}
-	kthread_bind(t, there);
 	wake_up_process(t);
 	while (!atomic_read(&gc.held) && time_before(jiffies, end))
 		usleep_range(50, 100);
@@ -268,7 +256,7 @@ static void gc_hold_and_set(struct kunit *test, amd_ga_galog_wake_fn next)
 	done = smp_load_acquire(&gc.hold_done);
 	drained = wait_for_completion_timeout(&gc.drained,
 					      msecs_to_jiffies(GC_HOLD_MS + GC_WAIT_MS));
-	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	cpu_pair_unpin();
 	KUNIT_ASSERT_TRUE_MSG(test, held, "the drain did not call the wake function within %u ms",
 			      GC_WAIT_MS);
 	KUNIT_EXPECT_TRUE_MSG(test, done,

@@ -26,14 +26,13 @@
 #include <linux/amd-ga-host.h>
 #include <linux/bitfield.h>
 #include <linux/completion.h>
-#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/io.h>
-#include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "cpu_pair.h"
 #include "galog.h"
 #include "host.h"
 #include "hw.h"
@@ -444,8 +443,8 @@ static void host_galog_control_serialised(struct kunit *test)
 {
 	struct hg_ctx *c = hg_create_ops(test, false, &hg_locked_ops);
 	struct hg_setter s = { .ga = c->ga };
-	unsigned int here, there, i;
 	struct task_struct *t;
+	unsigned int i;
 	unsigned long flags;
 	u64 seen, ctrl;
 	bool done;
@@ -454,20 +453,9 @@ static void host_galog_control_serialised(struct kunit *test)
 	init_completion(&s.done);
 	amd_ga_write(&c->m->iommu, AMD_GA_MMIO_CONTROL,
 		     HG_BUILTIN_CTRL & ~AMD_GA_CTRL_EVT_LOG_EN);
-	here = raw_smp_processor_id();
-	set_cpus_allowed_ptr(current, cpumask_of(here));
-	there = cpumask_any_but(cpu_online_mask, here);
-	if (there >= nr_cpu_ids) {
-		set_cpus_allowed_ptr(current, cpu_possible_mask);
-		kunit_skip(test, "needs a second CPU");
-	}
-	t = kthread_create(hg_set_gaint, &s, "hg-ctrl");
-	if (IS_ERR(t)) {
-		set_cpus_allowed_ptr(current, cpu_possible_mask);
-		KUNIT_FAIL(test, "no thread: %ld", PTR_ERR(t));
+	t = cpu_pair_thread(test, hg_set_gaint, &s, "hg-ctrl");
+	if (!t)
 		return;
-	}
-	kthread_bind(t, there);
 	calls = atomic_read(&hg_ctrl_calls);
 
 	raw_spin_lock_irqsave(&hg_ctrl_lock, flags);
@@ -485,7 +473,7 @@ static void host_galog_control_serialised(struct kunit *test)
 	raw_spin_unlock_irqrestore(&hg_ctrl_lock, flags);
 
 	done = wait_for_completion_timeout(&s.done, msecs_to_jiffies(1000));
-	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	cpu_pair_unpin();
 	KUNIT_ASSERT_TRUE_MSG(test, done, "amd-ga's Control write did not end within 1 s");
 	ctrl = hg_reg(c, AMD_GA_MMIO_CONTROL);
 	KUNIT_EXPECT_TRUE_MSG(test, ctrl & AMD_GA_CTRL_GAINT_EN,
